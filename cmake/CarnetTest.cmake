@@ -1,0 +1,42 @@
+# carnet_add_test(NAME name SOURCES a_test.cc... LIBS lib...)
+#
+# CppUTest registers tests through static constructors, so test sources are compiled straight
+# into their executable (never into a static library, where the linker would drop them). Each
+# executable is one CTest test; under a cross preset CMAKE_CROSSCOMPILING_EMULATOR (qemu-user)
+# runs it.
+function(carnet_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES} ${CMAKE_SOURCE_DIR}/tests/support/test_main.cc)
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} dep::cpputest carnet::warnings)
+  target_include_directories(${T_NAME} PRIVATE ${CMAKE_SOURCE_DIR})
+  # CppUTest's macros trip a few of our warnings; they are the library's, not ours.
+  target_compile_options(${T_NAME} PRIVATE -Wno-old-style-cast -Wno-conversion
+                                           -Wno-sign-conversion -Wno-null-dereference)
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} -c)
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 300)
+endfunction()
+
+# carnet_add_fuzz(NAME name SOURCE x_fuzz.cc LIBS ... CORPUS dir)
+#
+# In a fuzz build (clang, CARNET_FUZZ) this makes a libFuzzer binary. In every other build the
+# same source is linked with a small driver that replays the seed corpus, so each fuzz target
+# is also a plain regression test.
+function(carnet_add_fuzz)
+  cmake_parse_arguments(F "" "NAME;SOURCE;CORPUS" "LIBS" ${ARGN})
+  add_executable(${F_NAME} ${F_SOURCE})
+  target_link_libraries(${F_NAME} PRIVATE ${F_LIBS} carnet::warnings)
+  target_include_directories(${F_NAME} PRIVATE ${CMAKE_SOURCE_DIR})
+  if(CARNET_FUZZ)
+    target_compile_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${F_NAME} PRIVATE ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.cc)
+  endif()
+  if(CARNET_FUZZ)
+    add_test(NAME ${F_NAME}_corpus COMMAND ${F_NAME} -runs=0 ${F_CORPUS})
+  else()
+    add_test(NAME ${F_NAME}_corpus COMMAND ${F_NAME} ${F_CORPUS})
+  endif()
+  set_tests_properties(${F_NAME}_corpus PROPERTIES LABELS "fuzz-replay" TIMEOUT 300)
+  set_property(GLOBAL APPEND PROPERTY CARNET_FUZZ_TARGETS "${F_NAME}=${F_CORPUS}")
+endfunction()
