@@ -1,0 +1,13 @@
+// Placeholder until crypto/pki lands: the command exists and says it is not built yet.
+#include <cstdio>
+
+#include "crypto/cli/commands.h"
+
+namespace carnet::crypto::cli {
+
+int RunPki(const Args&) {
+  std::fputs("carnet-crypto pki: not built yet in this revision\n", stderr);
+  return 2;
+}
+
+}  // namespace carnet::crypto::cli
