@@ -21,6 +21,10 @@ endfunction()
 # In a fuzz build (clang, CARNET_FUZZ) this makes a libFuzzer binary. In every other build the
 # same source is linked with a small driver that replays the seed corpus, so each fuzz target
 # is also a plain regression test.
+if(NOT TARGET fuzzers)
+  add_custom_target(fuzzers)
+endif()
+
 function(carnet_add_fuzz)
   cmake_parse_arguments(F "" "NAME;SOURCE;CORPUS" "LIBS" ${ARGN})
   add_executable(${F_NAME} ${F_SOURCE})
@@ -39,4 +43,5 @@ function(carnet_add_fuzz)
   endif()
   set_tests_properties(${F_NAME}_corpus PROPERTIES LABELS "fuzz-replay" TIMEOUT 300)
   set_property(GLOBAL APPEND PROPERTY CARNET_FUZZ_TARGETS "${F_NAME}=${F_CORPUS}")
+  add_dependencies(fuzzers ${F_NAME})
 endfunction()

@@ -67,7 +67,7 @@ std::string FormatRfc3339(UnixMillis t) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[40];
+  char buf[96];
   int64_t secs = ms / 1000;
   int64_t frac = ms % 1000;
   if (frac == 0) {
