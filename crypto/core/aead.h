@@ -21,7 +21,10 @@ Result<Bytes> AesGcmSeal(const SecretBytes& key, ByteView plaintext, ByteView aa
 Result<SecretBytes> AesGcmOpen(const SecretBytes& key, ByteView sealed, ByteView aad);
 
 // Lower-level form with an explicit nonce (for known-answer tests): ciphertext || tag.
-Result<Bytes> AesGcmEncrypt(const SecretBytes& key, ByteView nonce, ByteView plaintext, ByteView aad);
+Result<Bytes> AesGcmEncrypt(const SecretBytes& key,
+                            ByteView nonce,
+                            ByteView plaintext,
+                            ByteView aad);
 Result<SecretBytes> AesGcmDecrypt(const SecretBytes& key,
                                   ByteView nonce,
                                   ByteView ciphertext_and_tag,

@@ -4,6 +4,7 @@
 
 #include <mbedtls/pk.h>
 
+#include "crypto/core/mbedtls_util.h"  // MbedtlsError, MbedRandom
 #include "crypto/core/pk.h"
 
 namespace carnet::crypto {
@@ -26,9 +27,5 @@ struct PrivateKey::Impl {
 
 // Wraps an mbedTLS public key context (copied via its DER) into a PublicKey.
 Result<PublicKey> PublicKeyFromMbedtls(mbedtls_pk_context& pk);
-
-// The one place that turns an MBEDTLS_ERR_* into a Status: keeps the code (as -0xNNNN) and
-// mbedTLS's own text in the message.
-Status MbedtlsError(int ret, std::string_view what, StatusCode code = StatusCode::kInternal);
 
 }  // namespace carnet::crypto

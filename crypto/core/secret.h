@@ -6,7 +6,9 @@
 // - No printer, no implicit conversion to a string or a ByteView: to read it, call view(),
 //   which is easy to find in review. log::Field does not accept it, so it cannot reach a log.
 // - Equality is constant-time (a PIN compare must not leak how many digits matched).
-// - Its pages are excluded from core dumps (madvise MADV_DONTDUMP) where the platform allows.
+// - Not excluded from core dumps page by page (MADV_DONTDUMP would cost a page per secret):
+//   the programs turn core dumps off as a whole (firmware/hardening: prctl PR_SET_DUMPABLE 0).
+// - Moving transfers the buffer (no copy is left behind); the moved-from object is empty.
 
 #include <cstddef>
 #include <cstdint>
