@@ -1,29 +1,12 @@
 #include "crypto/merkle/merkle.h"
 
-#include <mbedtls/sha256.h>
-
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <string>
 
 namespace carnet::crypto::merkle {
 namespace {
-
-// SHA-256 over a prefix byte and up to two parts. mbedTLS's software SHA-256 cannot fail
-// for in-memory input; the return codes are still checked so that an alternative (hardware)
-// implementation that does fail is not silently turned into a wrong hash.
-Hash PrefixedSha256(uint8_t prefix, ByteView a, ByteView b) {
-  Hash out{};
-  mbedtls_sha256_context ctx;
-  mbedtls_sha256_init(&ctx);
-  int ret = mbedtls_sha256_starts_ret(&ctx, 0);
-  if (ret == 0) ret = mbedtls_sha256_update_ret(&ctx, &prefix, 1);
-  if (ret == 0) ret = mbedtls_sha256_update_ret(&ctx, a.data(), a.size());
-  if (ret == 0) ret = mbedtls_sha256_update_ret(&ctx, b.data(), b.size());
-  if (ret == 0) ret = mbedtls_sha256_finish_ret(&ctx, out.data());
-  mbedtls_sha256_free(&ctx);
-  if (ret != 0) std::abort();  // cannot happen with the software implementation
-  return out;
-}
 
 // Largest power of two strictly smaller than n (n >= 2): the split point of RFC 6962 §2.1.
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
@@ -76,17 +59,24 @@ Status AppendSubproof(
 
 }  // namespace
 
-Hash LeafHash(ByteView entry) { return PrefixedSha256(0x00, entry, {}); }
+Hash LeafHash(ByteView entry) {
+  static constexpr uint8_t kLeafPrefix[1] = {0x00};
+  Sha256Hasher hasher;
+  hasher.Update(kLeafPrefix);
+  hasher.Update(entry);
+  return hasher.Finish();
+}
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  return PrefixedSha256(0x01, ByteView(left), ByteView(right));
+  // 65 bytes on the stack: the hot path of every append and verification.
+  std::array<uint8_t, 1 + 2 * sizeof(Hash)> buf;
+  buf[0] = 0x01;
+  std::copy(left.begin(), left.end(), buf.begin() + 1);
+  std::copy(right.begin(), right.end(), buf.begin() + 1 + sizeof(Hash));
+  return Sha256(buf);
 }
 
-Hash EmptyRoot() {
-  Hash out{};
-  if (mbedtls_sha256_ret(nullptr, 0, out.data(), 0) != 0) std::abort();
-  return out;
-}
+Hash EmptyRoot() { return Sha256({}); }
 
 Result<Hash> TreeReader::DoPerfectSubtree(unsigned level, uint64_t index) const {
   if (level == 0) return LeafHashAt(index);
