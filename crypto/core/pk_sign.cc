@@ -94,6 +94,24 @@ Result<Bytes> SignEs256(const mbedtls_pk_context& pk, const Sha256Digest& digest
   return out;
 }
 
+// mbedTLS 2.28 signs PSS only with a context whose padding is v2.1, and a key may be in use by
+// several threads: work on a private copy instead of switching the shared key's padding.
+int SignPss(const mbedtls_rsa_context& key, const Sha256Digest& digest, Random& rng, uint8_t* sig) {
+  mbedtls_rsa_context copy;
+  mbedtls_rsa_init(&copy, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
+  int ret = mbedtls_rsa_copy(&copy, &key);
+  if (ret == 0) {
+    mbedtls_rsa_set_padding(&copy, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
+    // Drop the copied blinding pair so that it is not used twice (here and in the original).
+    mbedtls_mpi_free(&copy.Vi);
+    mbedtls_mpi_free(&copy.Vf);
+    ret = mbedtls_rsa_rsassa_pss_sign_ext(&copy, &MbedRandom, &rng, MBEDTLS_MD_SHA256, 32,
+                                          digest.data(), kPssSaltLength, sig);
+  }
+  mbedtls_rsa_free(&copy);  // zeroizes the private key copy
+  return ret;
+}
+
 Result<Bytes> SignRsa(const mbedtls_pk_context& pk,
                       SignatureScheme scheme,
                       const Sha256Digest& digest,
@@ -105,8 +123,7 @@ Result<Bytes> SignRsa(const mbedtls_pk_context& pk,
     ret = mbedtls_rsa_rsassa_pkcs1_v15_sign(rsa, &MbedRandom, &rng, MBEDTLS_RSA_PRIVATE,
                                             MBEDTLS_MD_SHA256, 32, digest.data(), sig.data());
   } else {
-    ret = mbedtls_rsa_rsassa_pss_sign_ext(rsa, &MbedRandom, &rng, MBEDTLS_MD_SHA256, 32,
-                                          digest.data(), kPssSaltLength, sig.data());
+    ret = SignPss(*rsa, digest, rng, sig.data());
   }
   if (ret != 0) return MbedtlsError(ret, Name(scheme) + " signing");
   return sig;

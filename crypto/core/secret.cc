@@ -2,10 +2,18 @@
 
 #include <mbedtls/platform_util.h>
 
+#include <atomic>
 #include <cstring>
 #include <new>
 
 namespace carnet::crypto {
+namespace {
+std::atomic<internal::SecretFreeHook> g_free_hook{nullptr};
+}  // namespace
+
+namespace internal {
+void SetSecretFreeHookForTest(SecretFreeHook hook) { g_free_hook.store(hook); }
+}  // namespace internal
 
 SecretBytes::SecretBytes(size_t size) : data_(size ? new uint8_t[size]() : nullptr), size_(size) {}
 
@@ -35,6 +43,7 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
 void SecretBytes::Clear() {
   if (data_ != nullptr) {
     mbedtls_platform_zeroize(data_, size_);
+    if (auto hook = g_free_hook.load(std::memory_order_relaxed)) hook(data_, size_);
     delete[] data_;
   }
   data_ = nullptr;

@@ -51,4 +51,11 @@ bool ConstantTimeEqual(ByteView a, ByteView b);
 // Overwrites memory in a way the optimizer keeps.
 void Zeroize(MutableByteView data);
 
+namespace internal {
+// Test seam: called with each SecretBytes buffer after it is wiped and just before it is
+// freed, so a test can check the wipe without reading freed memory. Unset in programs.
+using SecretFreeHook = void (*)(const uint8_t* data, size_t size);
+void SetSecretFreeHookForTest(SecretFreeHook hook);
+}  // namespace internal
+
 }  // namespace carnet::crypto
