@@ -30,7 +30,9 @@ Result<SecretBytes> AesGcmDecrypt(const SecretBytes& key,
                                   ByteView ciphertext_and_tag,
                                   ByteView aad);
 
-// RFC 3394: key data a multiple of 8 bytes, at least 16. RFC 5649: any length 1..2^32.
+// RFC 3394: key data a multiple of 8 bytes, at least 16. RFC 5649: any length 1..2^32-1.
+// The KEK is an AES key of 16, 24 or 32 bytes. Bad lengths are kInvalidArgument; a failed
+// integrity check on unwrap (wrong KEK, altered data) is kDataLoss, one message for all causes.
 Result<Bytes> AesKeyWrap(const SecretBytes& kek, const SecretBytes& key);
 Result<SecretBytes> AesKeyUnwrap(const SecretBytes& kek, ByteView wrapped);
 Result<Bytes> AesKeyWrapPad(const SecretBytes& kek, const SecretBytes& key);

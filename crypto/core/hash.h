@@ -23,6 +23,7 @@ class Sha256Hasher {
   Sha256Hasher(const Sha256Hasher&) = delete;
   Sha256Hasher& operator=(const Sha256Hasher&) = delete;
   void Update(ByteView data);
+  // Returns the digest and starts over on a new, empty message.
   Sha256Digest Finish();
 
  private:
@@ -39,11 +40,14 @@ struct Sha256Partial {
 };
 Sha256Partial Sha256PartialBlocks(ByteView data);
 // Finishes a hash from a partial state and the remaining tail (what the card does).
+// `partial.bytes_hashed` must be a multiple of 64 (the card's counter is in bits: ×8); any
+// other value gives a meaningless digest, never undefined behaviour.
 Sha256Digest Sha256FinishFromPartial(const Sha256Partial& partial, ByteView tail);
 
 Sha256Digest HmacSha256(ByteView key, ByteView data);
 
-// HKDF-SHA-256; fails if length > 255*32.
+// HKDF-SHA-256; fails (kInvalidArgument) if length is 0 or > 255*32. An empty salt means
+// 32 zero bytes (RFC 5869 §2.2).
 Result<SecretBytes> HkdfSha256(ByteView ikm, ByteView salt, ByteView info, size_t length);
 
 // The DER DigestInfo for SHA-256 (RFC 8017 §9.2 note 1) followed by the digest: what an

@@ -16,7 +16,9 @@ namespace carnet::crypto {
 
 class Drbg final : public Random {
  public:
-  // Seeds from `entropy` (SystemRandom by default) with a personalization string.
+  // Seeds from `entropy` with a personalization string (at most 128 bytes). `entropy` must
+  // outlive the DRBG: reseeds read it again. After fork() the child's DRBGs reseed before
+  // their next output, so parent and child never share a stream.
   static Result<std::unique_ptr<Drbg>> Create(Random& entropy, std::string_view personalization);
   // The calling thread's DRBG, seeded from SystemRandom on first use. Aborts the process if
   // the OS cannot provide entropy: continuing without it would be worse.
@@ -25,7 +27,8 @@ class Drbg final : public Random {
   Drbg(const Drbg&) = delete;
   Drbg& operator=(const Drbg&) = delete;
 
-  // For mbedTLS calls that take (f_rng, p_rng).
+  // For mbedTLS calls that take (f_rng, p_rng): pass a Drbg* as p_rng. (For any other
+  // carnet::Random, crypto/core/mbedtls_util.h has MbedRandom taking a Random*.)
   static int MbedRng(void* self, unsigned char* out, size_t len);
 
  private:
