@@ -2,6 +2,7 @@
 // X.509 certificates, as Carnet needs them: parse, read the IGC-Santé subject fields, check the
 // key usage for a purpose. Chain and CRL checks are in trust_store.h.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct HolderName {
   std::string title;
 };
 
+// True when `rpps` is 11 digits whose Luhn check (over all 11) passes (cards.md §4).
+bool RppsLuhnValid(std::string_view rpps);
+
 class Certificate {
  public:
   static Result<Certificate> FromDer(ByteView der);
@@ -47,6 +51,8 @@ class Certificate {
   Certificate Clone() const;
 
   const Bytes& der() const;
+  // The subject Name as DER, exactly as in the certificate (the issuer name of what it signs).
+  Bytes SubjectDer() const;
   std::string ToPem() const;
   std::string SubjectString() const;  // RFC 4514-ish, for messages
   std::string IssuerString() const;
