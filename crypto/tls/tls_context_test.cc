@@ -5,6 +5,8 @@
 #include <CppUTest/TestHarness.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "crypto/core/random.h"
 #include "crypto/tls/testing/test_pki.h"
@@ -171,6 +173,70 @@ TEST(TlsContext, ClientRefusesServerRenegotiation) {
   CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
   CHECK(r->state == TlsState::kWantRead);
   CHECK_TRUE(IsOneAlertRecord(client->TakeOutgoing()));
+}
+
+// The other two suites of the policy are negotiable when the client prefers them.
+TEST(TlsContext, EachPolicySuiteIsNegotiable) {
+  static const int kChaCha[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, 0};
+  static const int kAes256[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, 0};
+  for (const int* suites : {kChaCha, kAes256}) {
+    auto server_ctx = *TlsContext::Server(GoodServer());
+    auto client_ctx = *TlsContext::Client(GoodClient());
+    mbedtls_ssl_conf_ciphersuites(&client_ctx->impl()->conf, suites);
+    auto server = std::move(TlsSession::Create(server_ctx)).value();
+    auto client = std::move(TlsSession::Create(client_ctx)).value();
+    Connect(*client, *server);
+    LONGS_EQUAL(suites[0], server->CipherSuiteId());
+  }
+}
+
+// A peer outside the policy (CBC suite, or TLS 1.1 at most) gets no connection.
+TEST(TlsContext, ServerRefusesPeersOutsideThePolicy) {
+  static const int kCbc[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, 0};
+  for (int variant = 0; variant < 2; ++variant) {
+    auto server_ctx = *TlsContext::Server(GoodServer());
+    auto client_ctx = *TlsContext::Client(GoodClient());
+    mbedtls_ssl_config& conf = client_ctx->impl()->conf;
+    if (variant == 0) mbedtls_ssl_conf_ciphersuites(&conf, kCbc);
+    if (variant == 1) {
+      mbedtls_ssl_conf_min_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_1);
+      mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+    }
+    auto server = std::move(TlsSession::Create(server_ctx)).value();
+    auto client = std::move(TlsSession::Create(client_ctx)).value();
+    CHECK_TRUE(client->Handshake().ok());
+    Transfer(*client, *server);
+    Result<TlsState> r = server->Handshake();
+    CHECK_FALSE(r.ok());
+    CHECK_TRUE_TEXT(r.status().code() == StatusCode::kFailedPrecondition,
+                    r.status().ToString().c_str());
+  }
+}
+
+// Contexts are shared by sessions on several threads (the node's I/O threads): the DRBG and
+// the ticket keys are mutex-protected mbedTLS objects, the saved session is behind our mutex.
+TEST(TlsContext, ContextsAreSharedAcrossThreads) {
+  auto server_ctx = *TlsContext::Server(GoodServer());
+  auto client_ctx = *TlsContext::Client(GoodClient());
+  std::vector<int> ok(4, 0);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < ok.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto server = std::move(TlsSession::Create(server_ctx)).value();
+        auto client = std::move(TlsSession::Create(client_ctx)).value();
+        for (int step = 0; step < 20 && !(client->handshake_done() && server->handshake_done());
+             ++step) {
+          if (!client->Handshake().ok()) break;
+          if (!server->Feed(client->TakeOutgoing()).ok() || !server->Handshake().ok()) break;
+          if (!client->Feed(server->TakeOutgoing()).ok()) break;
+        }
+        if (client->handshake_done() && server->handshake_done()) ++ok[t];
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int n : ok) LONGS_EQUAL(5, n);
 }
 
 }  // namespace carnet::crypto::tls
