@@ -50,17 +50,24 @@ Decision ReadDocument(const Request& r, const HabilitationMatrix& m, const Docum
   if (doc.masque_ps && !SeesMaskedDocuments(r) && !IsAuthor(r, doc)) {
     return Deny(Rule::kDocumentMasked, Describe(doc) + " is masked (MASQUE_PS)");
   }
-  if (!IsProfessional(r) && StillInvisibleToPatient(r, doc)) {
-    return Deny(Rule::kDocumentInvisibleToPatient,
-                Describe(doc) + " is not yet available to the patient (announcement pending)");
+  Decision d = Allow(Rule::kAllowRead, Describe(doc) + " may be read");
+  if (StillInvisibleToPatient(r, doc)) {
+    // CSP R1111-53: no announcement within 2 weeks -> the patient is told an update exists.
+    if (r.now >= PatientNoticeDue(doc.deposited_at)) {
+      d.obligations.push_back(
+          {ObligationKind::kSchedulePatientNotice, PatientNoticeDue(doc.deposited_at)});
+    }
+    if (!IsProfessional(r)) {
+      d.allow = false;
+      d.rule = Rule::kDocumentInvisibleToPatient;
+      d.reason = Describe(doc) + " is not yet available to the patient (announcement pending)";
+      return d;
+    }
+    d.obligations.push_back({ObligationKind::kWarnNotVisibleToPatient, std::nullopt});
   }
   if (r.actor.kind == ActorKind::kLegalRepresentative && doc.invisible_representatives) {
     return Deny(Rule::kDocumentInvisibleToRepresentatives,
                 Describe(doc) + " is not visible to legal representatives");
-  }
-  Decision d = Allow(Rule::kAllowRead, Describe(doc) + " may be read");
-  if (IsProfessional(r) && StillInvisibleToPatient(r, doc)) {
-    d.obligations.push_back({ObligationKind::kWarnNotVisibleToPatient, std::nullopt});
   }
   return d;
 }

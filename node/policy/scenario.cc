@@ -123,7 +123,8 @@ Status ParseConfidentiality(ObjectReader& r, Document* doc) {
   CARNET_TRY(r.StringArray("confidentiality", Presence::kOptional, &codes));
   for (size_t i = 0; i < codes.size(); ++i) {
     const std::string& c = codes[i];
-    if (std::count(codes.begin(), codes.end(), c) > 1) {
+    if (std::find(codes.begin(), codes.begin() + static_cast<long>(i), c) !=
+        codes.begin() + static_cast<long>(i)) {
       return InvalidArgument(json::IndexPath(path, i) + ": duplicate code");
     }
     if (c == "MASQUE_PS") {
