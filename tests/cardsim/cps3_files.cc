@@ -95,6 +95,9 @@ const Bytes kEfAtr = {0x80, 0x43, 0x01, 0xB8, 0x46, 0x04, 0x04, 0xB0, 0xEC, 0xC1
 
 void Cps3Card::BuildFiles() {
   SimFile& root = mf();
+  // The MF is the IAS-ECC root application: its DF name is the AID EF.ATR announces (tag 4F),
+  // which OpenSC selects right after reading EF.ATR.
+  root.aid = {0x80, 0x25, 0x00, 0x00, 0x01, 0xFF, 0x01, 0x00};
   root.AddEf(0x2F01, kEfAtr);
   root.AddEf(0x2F00, Cat({DirRecord(0x10, "CPX IAS"), DirRecord(0x20, "CPX IAS CL")}),
              ReadCondition::kAlways, 0x1E);
