@@ -199,6 +199,22 @@ Verdict CheckMode(const Request& r, std::vector<Obligation>* obligations) {
               "no care-team membership or explicit consent recorded for " + r.actor.idnat);
 }
 
+// What let a professional in, for the allow reason an auditor reads.
+std::string AccessBasis(const Request& r) {
+  if (!IsProfessional(r)) return "";
+  if (r.mode == Mode::kCentre15) return " [centre 15 access]";
+  if (r.mode == Mode::kBrisDeGlace) return " [bris de glace: " + r.justification + "]";
+  if (!NeedsAuthorization(r.action)) return " [no authorization needed]";
+  if (r.actor.idnat == r.dossier.treating_physician) return " [treating physician]";
+  if (IsDesignated(r)) return " [designated administrator]";
+  for (const auto& a : r.dossier.authorizations) {
+    if (a.idnat == r.actor.idnat && (!a.until || r.now < *a.until)) {
+      return a.basis == Basis::kCareTeam ? " [care-team member]" : " [explicit consent]";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Decision Engine::Decide(const Request& r) const {
@@ -213,6 +229,7 @@ Decision Engine::Decide(const Request& r) const {
     access.insert(access.begin(), {ObligationKind::kFirstAccessNotice, std::nullopt});
   }
   d.obligations.insert(d.obligations.begin(), access.begin(), access.end());
+  d.reason += AccessBasis(r);
   return d;
 }
 
