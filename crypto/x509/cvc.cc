@@ -1,6 +1,7 @@
 #include "crypto/x509/cvc.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include "crypto/x509/der.h"
@@ -28,7 +29,11 @@ struct Tlv {
   ByteView whole;  // tag, length and value
 };
 
-std::string TagName(uint16_t tag) { return HexEncode(Bytes{uint8_t(tag >> 8), uint8_t(tag)}); }
+std::string TagName(uint16_t tag) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, tag > 0xFF ? "%04X" : "%02X", static_cast<unsigned>(tag));
+  return buf;
+}
 
 Bytes EncodeTlv(uint16_t tag, ByteView value) {
   Bytes one = der::Tlv(0, value);  // DER length form, then swap in the real tag
@@ -39,7 +44,7 @@ Bytes EncodeTlv(uint16_t tag, ByteView value) {
   return out;
 }
 
-// One TLV at the start of `in`; `*consumed` is its total size.
+// One TLV at the start of `in` (`whole` tells how many bytes it takes).
 Result<Tlv> ReadTlv(ByteView in) {
   size_t pos = 0;
   if (in.empty()) return InvalidArgument("CVC: truncated tag");
@@ -83,11 +88,19 @@ Result<std::vector<Tlv>> ReadChildren(ByteView in, std::initializer_list<uint16_
     items.push_back(t);
     in = in.subspan(t.whole.size());
   }
+  for (uint16_t tag : expected) {
+    auto is_tag = [tag](const Tlv& t) { return t.tag == tag; };
+    if (std::none_of(items.begin(), items.end(), is_tag)) {
+      return InvalidArgument("CVC: missing tag " + TagName(tag));
+    }
+  }
+  // Every expected tag is present exactly once and nothing else is: same size, so the order
+  // can be compared position by position.
   size_t i = 0;
   for (uint16_t tag : expected) {
-    if (i >= items.size()) return InvalidArgument("CVC: missing tag " + TagName(tag));
-    if (items[i].tag != tag)
+    if (items[i].tag != tag) {
       return InvalidArgument("CVC: tag " + TagName(items[i].tag) + " out of order");
+    }
     ++i;
   }
   return items;

@@ -1,6 +1,8 @@
 // Building the test PKI in memory (pki_write.cc puts it on disk).
 #include "crypto/x509/pki.h"
 
+#include <cstdlib>
+
 #include "crypto/core/hash.h"
 #include "crypto/core/random.h"
 #include "crypto/x509/crl.h"
@@ -140,6 +142,8 @@ Status BuildIgc(Builder& b, const TestPkiOptions& options, TestPki& pki) {
   CrlParams crl;
   for (const ProfessionalSpec& s : kProfessionals) {
     if (options.small && !s.in_small) continue;
+    // A typo in the table would give the demo a professional no real check accepts.
+    if (!RppsLuhnValid(s.rpps)) return Internal(std::string("bad RPPS in table: ") + s.rpps);
     TestProfessional p{s.role,         s.rpps,
                        s.surname,      s.given_name,
                        s.profession,   s.profession_label,
@@ -167,10 +171,21 @@ Status BuildIgc(Builder& b, const TestPkiOptions& options, TestPki& pki) {
   return Status::Ok();
 }
 
+// A typo in the table would give the demo a patient whose NIR no real check accepts.
+Status CheckNir(const TestBeneficiary& person) {
+  const std::string& nir = person.nir;
+  if (nir.size() != 15 || NirKey(nir.substr(0, 13)) != std::atoi(nir.substr(13).c_str())) {
+    return Internal("bad NIR in table: " + nir);
+  }
+  return Status::Ok();
+}
+
 Status BuildVitale(Builder& b, TestPki& pki) {
   pki.vitale_car = kVitaleTestCar;
   CARNET_ASSIGN_OR_RETURN(pki.vitale_ca_key, b.Key(KeyType::kEcP256, "vitale-ca"));
   for (const PatientSpec& spec : kPatients) {
+    CARNET_TRY(CheckNir(spec.holder));
+    for (const TestBeneficiary& child : spec.beneficiaries) CARNET_TRY(CheckNir(child));
     TestPatient p{spec.holder.nir,
                   spec.holder.surname,
                   spec.holder.given_name,
