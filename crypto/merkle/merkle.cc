@@ -8,6 +8,9 @@
 namespace carnet::crypto::merkle {
 namespace {
 
+// v >> n, defined for every n (a shift by 64 is undefined behaviour in C++).
+uint64_t ShiftRight(uint64_t v, unsigned n) { return n >= 64 ? 0 : v >> n; }
+
 // Largest power of two strictly smaller than n (n >= 2): the split point of RFC 6962 §2.1.
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
 
@@ -153,7 +156,7 @@ Result<Proof> ConsistencyProof(std::span<const Hash> leaves, uint64_t old_size) 
 // set bit of what is left of the index). Same decomposition as transparency-dev/merkle.
 size_t InclusionProofLength(uint64_t index, uint64_t size) {
   auto inner = static_cast<unsigned>(std::bit_width(index ^ (size - 1)));
-  auto border = static_cast<unsigned>(std::popcount(inner >= 64 ? 0 : index >> inner));
+  auto border = static_cast<unsigned>(std::popcount(ShiftRight(index, inner)));
   return size_t{inner} + border;
 }
 
@@ -163,7 +166,7 @@ size_t InclusionProofLength(uint64_t index, uint64_t size) {
 size_t ConsistencyProofLength(uint64_t old_size, uint64_t size) {
   if (old_size == size) return 0;
   auto inner = static_cast<unsigned>(std::bit_width((old_size - 1) ^ (size - 1)));
-  auto border = static_cast<unsigned>(std::popcount((old_size - 1) >> inner));
+  auto border = static_cast<unsigned>(std::popcount(ShiftRight(old_size - 1, inner)));
   auto shift = static_cast<unsigned>(std::countr_zero(old_size));
   size_t seed = std::has_single_bit(old_size) ? 0 : 1;
   return seed + (inner - shift) + border;

@@ -143,6 +143,8 @@ TEST(MerkleVerify, HugeSizesDoNotOverflow) {
         StatusCode::kInvalidArgument);
   CHECK(VerifyConsistency(3, ~uint64_t{0}, ref[0], ref_root, {}).code() ==
         StatusCode::kInvalidArgument);
+  LONGS_EQUAL(65, ConsistencyProofLength(3, ~uint64_t{0}));  // 64 levels + the seed
+  LONGS_EQUAL(64, InclusionProofLength(0, ~uint64_t{0}));
 }
 
 }  // namespace carnet::crypto::merkle
