@@ -108,6 +108,15 @@ class CardReader {
   // One raw exchange, no T=0 handling (for tests and diagnostics).
   Result<ResponseApdu> TransmitRaw(const CommandApdu& command);
 
+  // Warm-resets the card (SCardReconnect with SCARD_RESET_CARD): the card forgets its PIN
+  // verification and security environment — what a terminal does at logout. Every other
+  // handle on the card then gets "card state lost". Starts a new card session.
+  Status ResetCard() {
+    CARNET_TRY(DoResetCard());
+    BumpCardSession();
+    return Status();
+  }
+
   Status BeginTransaction() { return DoBeginTransaction(); }
   Status EndTransaction() { return DoEndTransaction(); }
 
@@ -139,6 +148,7 @@ class CardReader {
   virtual void DoDisconnect() = 0;
   // Exchanges raw bytes with the card (one C-APDU, one R-APDU).
   virtual Result<Bytes> DoTransmit(ByteView command) = 0;
+  virtual Status DoResetCard() = 0;
   virtual Status DoBeginTransaction() = 0;
   virtual Status DoEndTransaction() = 0;
   virtual Result<Bytes> DoControl(uint32_t code, ByteView in) = 0;

@@ -96,6 +96,13 @@ TEST(CardReader, ConnectStartsANewCardSession) {
   LONGS_EQUAL(before + 1, reader.card_session());
 }
 
+TEST(CardReader, ResetCardStartsANewCardSession) {
+  const uint64_t before = reader.card_session();
+  CHECK(reader.ResetCard().ok());
+  LONGS_EQUAL(before + 1, reader.card_session());
+  LONGS_EQUAL(1, reader.resets());
+}
+
 TEST(CardReader, WaitForChangeSeesRemoveAndReinsert) {
   std::vector<ReaderState> known;
   CHECK(reader.WaitForChange(known, std::chrono::milliseconds(0)).value());

@@ -93,6 +93,13 @@ Result<Bytes> FakeCardReader::DoTransmit(ByteView command) {
   return Internal("fake reader: unscripted command " + HexEncode(command));
 }
 
+Status FakeCardReader::DoResetCard() {
+  if (!connected_) return FailedPrecondition("fake reader: not connected");
+  ++resets_;
+  in_transaction_ = false;
+  return Status();
+}
+
 Status FakeCardReader::DoBeginTransaction() {
   if (!connected_) return FailedPrecondition("fake reader: not connected");
   ++transactions_begun_;

@@ -44,6 +44,7 @@ class FakeCardReader final : public CardReader {
   void SetControlHandler(std::function<Result<Bytes>(uint32_t, ByteView)> h) {
     control_ = std::move(h);
   }
+  int resets() const { return resets_; }
   int transactions_begun() const { return transactions_begun_; }
   bool in_transaction() const { return in_transaction_; }
 
@@ -62,6 +63,7 @@ class FakeCardReader final : public CardReader {
   Result<ConnectInfo> DoConnect(const std::string& reader, ShareMode mode) override;
   void DoDisconnect() override { connected_.reset(); }
   Result<Bytes> DoTransmit(ByteView command) override;
+  Status DoResetCard() override;
   Status DoBeginTransaction() override;
   Status DoEndTransaction() override;
   Result<Bytes> DoControl(uint32_t code, ByteView in) override;
@@ -76,6 +78,7 @@ class FakeCardReader final : public CardReader {
   std::vector<Bytes> sent_;
   std::vector<ReaderFeature> features_;
   std::function<Result<Bytes>(uint32_t, ByteView)> control_;
+  int resets_ = 0;
   int transactions_begun_ = 0;
   bool in_transaction_ = false;
 };

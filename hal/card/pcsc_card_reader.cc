@@ -149,6 +149,14 @@ void UpdateFrom(ReaderState& r, const SCARD_READERSTATE& s) {
 
 Result<bool> PcscCardReader::DoWaitForChange(std::vector<ReaderState>& known,
                                              std::chrono::milliseconds timeout) {
+  // First call, or readers came/went since the caller last looked: report the new snapshot.
+  CARNET_ASSIGN_OR_RETURN(auto names, DoListReaders());
+  bool same = names.size() == known.size();
+  for (size_t i = 0; same && i < names.size(); ++i) same = names[i] == known[i].name;
+  if (!same) {
+    CARNET_TRY(Snapshot(names, known));
+    return true;
+  }
   std::vector<SCARD_READERSTATE> states(known.size() + 1);
   for (size_t i = 0; i < known.size(); ++i) {
     states[i].szReader = known[i].name.c_str();
@@ -177,22 +185,30 @@ Result<bool> PcscCardReader::DoWaitForChange(std::vector<ReaderState>& known,
   }
   if ((pnp.dwEventState & SCARD_STATE_CHANGED) == 0) return changed;
   // Hot-plug: reconcile the list with what pcscd has now.
-  CARNET_ASSIGN_OR_RETURN(auto names, DoListReaders());
+  CARNET_ASSIGN_OR_RETURN(names, DoListReaders());
+  CARNET_TRY(Snapshot(names, known));
+  return true;
+}
+
+Status PcscCardReader::Snapshot(const std::vector<std::string>& names,
+                                std::vector<ReaderState>& known) {
   std::vector<ReaderState> next;
   for (const std::string& name : names) {
     ReaderState r;
     r.name = name;
-    for (const ReaderState& old : known) {
-      if (old.name == name) r = old;
-    }
     SCARD_READERSTATE s{};
     s.szReader = r.name.c_str();
     s.dwCurrentState = SCARD_STATE_UNAWARE;
-    if (SCardGetStatusChange(impl_->context, 0, &s, 1) == SCARD_S_SUCCESS) UpdateFrom(r, s);
+    LONG rv = SCardGetStatusChange(impl_->context, 0, &s, 1);
+    if (rv == SCARD_S_SUCCESS) {
+      UpdateFrom(r, s);
+    } else if (rv != SCARD_E_TIMEOUT && rv != SCARD_E_UNKNOWN_READER) {
+      return PcscStatus(rv, "SCardGetStatusChange(" + name + ")");
+    }
     next.push_back(std::move(r));
   }
   known = std::move(next);
-  return true;
+  return Status();
 }
 
 void PcscCardReader::DoCancel() { SCardCancel(impl_->context); }
@@ -298,6 +314,18 @@ Result<Bytes> PcscCardReader::DoTransmit(ByteView command) {
   if (ex->rv != SCARD_S_SUCCESS) return OnCardError(ex->rv, "SCardTransmit");
   ex->recv.resize(ex->recv_len);
   return std::move(ex->recv);
+}
+
+Status PcscCardReader::DoResetCard() {
+  if (!impl_->connection) return FailedPrecondition("ResetCard: not connected");
+  if (impl_->in_transaction) SCardEndTransaction(impl_->connection->card, SCARD_LEAVE_CARD);
+  impl_->in_transaction = false;
+  DWORD proto = 0;
+  LONG rv = SCardReconnect(impl_->connection->card, impl_->share,
+                           SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD, &proto);
+  if (rv != SCARD_S_SUCCESS) return OnCardError(rv, "SCardReconnect(SCARD_RESET_CARD)");
+  impl_->protocol = proto;
+  return Status();
 }
 
 Status PcscCardReader::DoBeginTransaction() {

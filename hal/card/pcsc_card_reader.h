@@ -45,11 +45,14 @@ class PcscCardReader final : public CardReader {
   Result<ConnectInfo> DoConnect(const std::string& reader, ShareMode mode) override;
   void DoDisconnect() override;
   Result<Bytes> DoTransmit(ByteView command) override;
+  Status DoResetCard() override;
   Status DoBeginTransaction() override;
   Status DoEndTransaction() override;
   Result<Bytes> DoControl(uint32_t code, ByteView in) override;
   Result<std::vector<ReaderFeature>> DoFeatures() override;
 
+  // Reads the current state of every reader in `names` into `known`.
+  Status Snapshot(const std::vector<std::string>& names, std::vector<ReaderState>& known);
   // Handles SCARD_W_RESET_CARD (reconnect, new card session) and removal on a failed call.
   Status OnCardError(long rv, const char* what);
 
