@@ -85,11 +85,13 @@ Bytes SigStructure(ByteView protected_bytes, ByteView external_aad, ByteView pay
 Status Verify(const Sign1& message, const PublicKey& key, ByteView external_aad = {});
 
 // Verifies the x5chain (leaf + intermediates from the message) up to a root of `store` for
-// `purpose` at `now`, then the signature with the leaf's key.
+// `purpose` at `now` (with `require_crl`, a current CRL from each issuer must be in the
+// store), then the signature with the leaf's key.
 Status VerifyWithTrustStore(const Sign1& message,
                             const TrustStore& store,
                             Purpose purpose,
                             UnixMillis now,
-                            ByteView external_aad = {});
+                            ByteView external_aad = {},
+                            bool require_crl = false);
 
 }  // namespace carnet::crypto::cose

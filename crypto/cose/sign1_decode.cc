@@ -1,4 +1,5 @@
 // Strict COSE_Sign1 decoding. Each check names the attack or confusion it prevents.
+#include <span>
 #include <string>
 
 #include "crypto/cbor/decode.h"
@@ -19,7 +20,9 @@ std::string LabelText(const Value& label) {
 }
 
 Status CheckLabels(const Value& header, const char* which) {
-  for (const auto& [label, v] : *header.AsMap()) {
+  // The span is copied out of the Result first: ranging over `*header.AsMap()` would dangle.
+  const std::span<const cbor::MapEntry> entries = *header.AsMap();
+  for (const auto& [label, v] : entries) {
     if (!label.is(Type::kUnsigned) && !label.is(Type::kNegative) && !label.is(Type::kTextString)) {
       return InvalidArgument(std::string(which) +
                              " header label is not an integer or a text string");
@@ -97,7 +100,8 @@ Status CheckHeaders(Sign1& message, const DecodeLimits& limits) {
   CARNET_TRY(CheckLabels(unprot, "unprotected"));
   // RFC 9052 §3: a label must not appear in both buckets. Two values for one parameter would
   // let verifier and application act on different ones.
-  for (const auto& [label, v] : *unprot.AsMap()) {
+  const std::span<const cbor::MapEntry> unprot_entries = *unprot.AsMap();
+  for (const auto& [label, v] : unprot_entries) {
     if (prot.Find(label) != nullptr) {
       return InvalidArgument("header label " + LabelText(label) +
                              " is in both the protected and the unprotected header");

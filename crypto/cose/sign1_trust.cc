@@ -12,7 +12,8 @@ Status VerifyWithTrustStore(const Sign1& message,
                             const TrustStore& store,
                             Purpose purpose,
                             UnixMillis now,
-                            ByteView external_aad) {
+                            ByteView external_aad,
+                            bool require_crl) {
   if (message.x5chain.empty()) {
     return Unauthenticated("COSE_Sign1 has no x5chain: the signer cannot be identified");
   }
@@ -25,7 +26,7 @@ Status VerifyWithTrustStore(const Sign1& message,
     }
     chain.push_back(std::move(*cert));
   }
-  Status chain_status = store.Verify(chain, purpose, now);
+  Status chain_status = store.Verify(chain, purpose, now, require_crl);
   if (!chain_status.ok()) {
     return Unauthenticated("signer certificate not trusted: " + chain_status.message());
   }
