@@ -22,6 +22,7 @@ const char kSimUsage[] =
     "          --first-name --civility --profession --specialty\n"
     "          --aut-key PEM --aut-cert PEM|DER --sig-key PEM --sig-cert PEM|DER\n"
     "  Vitale: --nir --last-name --first-name --birth-date YYYYMMDD --card-key PEM --cvc FILE\n"
+    "          --beneficiaries \"NIR|SURNAME|GIVEN|YYYYMMDD;...\"\n"
     "  --control-socket PATH  UNIX socket for control commands (stdin is always read)\n"
     "  --log-apdus         log command headers and status words (never command data)\n"
     "  --seed N            deterministic card randomness (tests)\n"
@@ -34,7 +35,12 @@ const std::set<std::string> kKnown = {
     "professional", "patient",        "pin",       "puk",        "card-number", "id-nat",
     "last-name",    "first-name",     "civility",  "profession", "specialty",   "aut-key",
     "aut-cert",     "sig-key",        "sig-cert",  "nir",        "birth-date",  "card-key",
-    "cvc",          "control-socket", "log-apdus", "seed",       "help"};
+    "cvc",          "control-socket", "log-apdus", "seed",       "help",        "beneficiaries"};
+
+std::string NoDashes(std::string date) {
+  std::erase(date, '-');
+  return date;
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,7 +105,15 @@ Status MergePki(SimOptions& o) {
     SetIfEmpty(o, "nir", Str(p->Find("ins")));
     SetIfEmpty(o, "last-name", Str(p->Find("surname")));
     SetIfEmpty(o, "first-name", Str(p->Find("given_name")));
-    SetIfEmpty(o, "birth-date", Str(p->Find("birth_date")));
+    SetIfEmpty(o, "birth-date", NoDashes(Str(p->Find("birth_date"))));
+    std::string bens;
+    if (const json::Value* b = p->Find("beneficiaries")) {
+      for (const auto& x : b->as_array()) {
+        bens += (bens.empty() ? "" : ";") + Str(x.Find("ins")) + "|" + Str(x.Find("surname")) +
+                "|" + Str(x.Find("given_name")) + "|" + NoDashes(Str(x.Find("birth_date")));
+      }
+    }
+    SetIfEmpty(o, "beneficiaries", bens);
     SetIfEmpty(o, "card-key", dir + "/" + Str(p->Find("card_key")));
     SetIfEmpty(o, "cvc", dir + "/" + Str(p->Find("cvc")));
     return Status();
@@ -156,6 +170,19 @@ Result<std::unique_ptr<SimCard>> BuildVitale(const SimOptions& o, Random& rng) {
   b.last_name = o.Get("last-name", b.last_name);
   b.first_name = o.Get("first-name", b.first_name);
   b.birth_date = o.Get("birth-date", b.birth_date);
+  // --beneficiaries "NIR|SURNAME|GIVEN|YYYYMMDD;..." (children on the insured's card)
+  std::stringstream list(o.Get("beneficiaries"));
+  for (std::string item; std::getline(list, item, ';');) {
+    std::stringstream fields(item);
+    Beneficiary x;
+    x.quality = "06";
+    std::getline(fields, x.nir, '|');
+    std::getline(fields, x.last_name, '|');
+    std::getline(fields, x.first_name, '|');
+    std::getline(fields, x.birth_date, '|');
+    if (x.nir.size() != 15) return InvalidArgument("--beneficiaries: NIR must be 15 characters");
+    c.beneficiaries.push_back(x);
+  }
   if (!o.Get("card-key").empty()) {
     CARNET_ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::FromPemFile(o.Get("card-key")));
     c.card_key = std::move(k);
