@@ -1,0 +1,61 @@
+#pragma once
+// SqliteStore: the Store on one SQLite file (WAL). One writer connection, serialized by a
+// mutex, each write its own BEGIN IMMEDIATE … COMMIT (one fsync). Readers take a connection of
+// their own from a small pool, so reads run beside the writer (WAL snapshot isolation).
+//
+// TODO(group commit): a writer thread that runs every queued write inside one transaction and
+// fsync (README.md, "Not yet").
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "node/store/sqlite_db.h"
+#include "node/store/store.h"
+
+namespace carnet::node::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies pending migrations.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // The ordered schema migrations; exposed for tests.
+  static std::span<const std::string_view> Migrations();
+
+  Status PutPatient(const PatientRecord& patient) override;
+  Result<PatientRecord> GetPatient(std::string_view ins) override;
+  Status SetPatientState(std::string_view ins, PatientState state) override;
+  Status SetPatientSettings(std::string_view ins, ByteView settings) override;
+  Status DestroyPatientKey(std::string_view ins) override;
+
+  Status PutDocument(const DocumentRecord& document) override;
+  Result<DocumentRecord> GetDocument(std::string_view id, uint64_t version) override;
+  Result<std::vector<DocumentRecord>> ListDocuments(std::string_view ins) override;
+  Status SetDocumentStatus(std::string_view id, uint64_t version, std::string_view status) override;
+
+  Status PutRequest(const RequestRecord& request) override;
+  Result<std::optional<RequestRecord>> FindRequest(std::string_view request_id,
+                                                   std::string_view terminal_id) override;
+
+  Result<std::vector<UnreadableDocument>> SweepUnreadable() override;
+
+ private:
+  class Reader;
+  SqliteStore(std::string path, std::unique_ptr<Db> writer)
+      : path_(std::move(path)), writer_(std::move(writer)) {}
+
+  // Runs `body` on the writer inside BEGIN IMMEDIATE … COMMIT, rolling back on failure.
+  template <typename Body>
+  Status Write(Body&& body);
+  Result<Reader> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Db> db);
+
+  const std::string path_;
+  std::mutex writer_mu_;
+  std::unique_ptr<Db> writer_;
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> idle_readers_;
+};
+
+}  // namespace carnet::node::store
