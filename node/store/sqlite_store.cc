@@ -112,16 +112,6 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer)));
 }
 
-template <typename Body>
-Status SqliteStore::Write(Body&& body) {
-  std::lock_guard lock(writer_mu_);
-  CARNET_TRY(writer_->Begin());
-  Status s = body(*writer_);
-  if (s.ok()) s = writer_->Commit();
-  if (!s.ok()) writer_->Rollback().IgnoreError();  // report the first failure
-  return s;
-}
-
 Result<SqliteStore::Reader> SqliteStore::AcquireReader() {
   {
     std::lock_guard lock(readers_mu_);
@@ -206,8 +196,9 @@ Status SqliteStore::DestroyPatientKey(std::string_view ins) {
   // The old page images still sit in the WAL until a checkpoint copies the new ones back and
   // the WAL is truncated. Readers holding old snapshots can make this partial; the next
   // checkpoint finishes it. Best effort: the key is already gone from the live database.
-  std::lock_guard lock(writer_mu_);
-  writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
+  // The writer connection belongs to the writer thread, so checkpoint from a connection of our own.
+  auto checkpointer = Db::Open(path_, Db::Options{});
+  if (checkpointer.ok()) (*checkpointer)->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IgnoreError();
   return Status::Ok();
 }
 
