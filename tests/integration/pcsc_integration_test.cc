@@ -46,6 +46,19 @@ std::string ProfessionalFile(const char* field) {
   const json::Value* v = pros->as_array()[0].Find(field);
   return v ? Pki() + "/" + v->as_string() : "";
 }
+// A file of patient #0 in the test PKI's index.json.
+std::string PatientFile(const char* field) {
+  std::ifstream in(Pki() + "/index.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto index = json::Parse(ss.str());
+  if (!index.ok()) return "";
+  const json::Value* v = index->Find("vitale");
+  const json::Value* pats = v ? v->Find("patients") : nullptr;
+  if (pats == nullptr || pats->as_array().empty()) return "";
+  const json::Value* f = pats->as_array()[0].Find(field);
+  return f ? Pki() + "/" + f->as_string() : "";
+}
 long Ms(Clock::time_point since) {
   return static_cast<long>(std::chrono::duration_cast<milliseconds>(Clock::now() - since).count());
 }
@@ -285,6 +298,32 @@ TEST(Pcsc, TwoCardsInTwoSlots) {
   CHECK(H("3b751300004709ea9000") == vit.atr);
   LONGS_EQUAL(0x9000, Tx(*second, "00a4040c0bd250000002564954414c45").sw);
   LONGS_EQUAL(0x9000, Tx(*reader, "00a4090c043f000001").sw);
+}
+
+TEST(Pcsc, VitaleProvesItHoldsTheCertifiedKey) {
+  REQUIRE_HARNESS();
+  if (Pki().empty()) TEST_EXIT;
+  vitale = SimProcess::Start({"--profile", "vitale", "--slot", "1", "--pki", Pki()}).value();
+  CHECK_TRUE(WaitCard(*reader, kSlot1, true, milliseconds(8000)));
+  CHECK_TRUE(reader->Connect(kSlot1, hal::ShareMode::kExclusive).ok());
+  LONGS_EQUAL(0x9000, Tx(*reader, "00a4040c0bd250000002564954414c45").sw);
+  LONGS_EQUAL(0x9000, Tx(*reader, "00a4020c022010").sw);
+  auto cvc = reader->Transmit(CommandApdu::MakeLe(0, 0xB0, 0, 0, 256)).value();
+  CHECK_TRUE(cvc.ok());
+  LONGS_EQUAL(0x7F, cvc.data[0]);
+  LONGS_EQUAL(0x21, cvc.data[1]);
+  const Bytes challenge = H("00112233445566778899aabbccddeeff");
+  reader->ResetStats();
+  auto t0 = Clock::now();
+  auto sig = reader->Transmit(CommandApdu::MakeDataLe(0, 0x88, 0, 0, challenge, 256)).value();
+  std::printf("\n  Vitale authentication: %llu APDU, %ld ms",
+              static_cast<unsigned long long>(reader->stats().apdus), Ms(t0));
+  LONGS_EQUAL(64, sig.data.size());
+  std::ifstream in(PatientFile("card_public_key"));
+  std::stringstream pem;
+  pem << in.rdbuf();
+  auto pub = crypto::PublicKey::FromPem(pem.str()).value();
+  CHECK_TRUE(pub.Verify(crypto::SignatureScheme::kEs256, challenge, sig.data).ok());
 }
 
 }  // namespace carnet::itest
