@@ -76,6 +76,33 @@ TEST(TrustStore, ExpiredAndNotYetValidAgainstTheGivenTime) {
                    StatusCode::kUnauthenticated, "not yet valid");
 }
 
+TEST(TrustStore, TimeComesFromTheCallerNotTheSystemClock) {
+  // A hierarchy that expired in 2021 (by the system clock, long ago) still verifies at a
+  // `now` inside its validity: mbedTLS's own clock-based flags must not leak through.
+  FakeRandom rng(12);
+  auto root_key = PrivateKey::GenerateEcP256(rng);
+  auto leaf_key = PrivateKey::GenerateEcP256(rng);
+  CHECK_OK(root_key);
+  CHECK_OK(leaf_key);
+  IssueParams ca = Params(kKuKeyCertSign | kKuCrlSign, true);
+  ca.not_before = 1577836800000;  // 2020-01-01
+  ca.not_after = 1609459200000;   // 2021-01-01
+  auto root = IssueCertificate(SimpleName("FR", "", {}, "OLD ROOT"), root_key->public_key(), ca,
+                               nullptr, *root_key, rng);
+  CHECK_OK(root);
+  IssueParams leaf_params = Params(kKuDigitalSignature);
+  leaf_params.not_before = ca.not_before;
+  leaf_params.not_after = ca.not_after;
+  auto leaf = IssueCertificate(SimpleName("FR", "", {}, "OLD LEAF"), leaf_key->public_key(),
+                               leaf_params, &*root, *root_key, rng);
+  CHECK_OK(leaf);
+  TrustStore store;
+  CHECK_OK(store.AddRoot(*root));
+  CHECK_OK(store.Verify(Chain(*leaf), Purpose::kCardAuthentication, 1593561600000));  // 2020-07
+  CHECK_FAILS_WITH(store.Verify(Chain(*leaf), Purpose::kCardAuthentication, kMid2026),
+                   StatusCode::kUnauthenticated, "expired");
+}
+
 TEST(TrustStore, UnknownRoot) {
   TrustStore store;
   CHECK_OK(store.AddRoot(SmallPki().operator_root->cert));
