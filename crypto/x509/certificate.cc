@@ -2,6 +2,8 @@
 
 #include <mbedtls/oid.h>
 
+#include <cstdlib>
+
 #include "crypto/x509/certificate_internal.h"
 
 namespace carnet::crypto {

@@ -1,6 +1,7 @@
 #include "crypto/x509/der.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace carnet::crypto::der {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
+#include <vector>
 
 #include "hal/base/bytes.h"
 #include "hal/base/clock.h"

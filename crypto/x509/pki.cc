@@ -62,7 +62,7 @@ const PatientSpec kPatients[] = {
 
 class Builder {
  public:
-  Builder(const Sha256Digest& seed) : seed_(seed) {}
+  explicit Builder(const Sha256Digest& seed) : seed_(seed) {}
 
   Result<PrivateKey> Key(KeyType type, std::string_view label) {
     CARNET_ASSIGN_OR_RETURN(auto rng, SeededDrbg::Create(seed_, "key:" + std::string(label)));
