@@ -28,22 +28,8 @@ Status CheckCrlSignature(const mbedtls_x509_crl& crl, mbedtls_x509_crt& ca) {
       (ca.key_usage & MBEDTLS_X509_KU_CRL_SIGN) == 0) {
     return Unauthenticated("CRL issuer's keyUsage lacks cRLSign");
   }
-  if (crl.sig_md != MBEDTLS_MD_SHA256 && crl.sig_md != MBEDTLS_MD_SHA384 &&
-      crl.sig_md != MBEDTLS_MD_SHA512) {
-    return Unauthenticated("CRL signed with a hash other than SHA-256/384/512");
-  }
-  const mbedtls_md_info_t* md = mbedtls_md_info_from_type(crl.sig_md);
-  if (md == nullptr) return Unauthenticated("CRL hash not available");
-  unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-  int ret = mbedtls_md(md, crl.tbs.p, crl.tbs.len, hash);
-  if (ret != 0) return MbedtlsError(ret, "hashing CRL");
-  if (mbedtls_pk_can_do(&ca.pk, crl.sig_pk) == 0) {
-    return Unauthenticated("CRL signature algorithm does not match the issuer's key type");
-  }
-  ret = mbedtls_pk_verify_ext(crl.sig_pk, crl.sig_opts, &ca.pk, crl.sig_md, hash,
-                              mbedtls_md_get_size(md), crl.sig.p, crl.sig.len);
-  if (ret != 0) return MbedtlsError(ret, "CRL signature", StatusCode::kUnauthenticated);
-  return Status::Ok();
+  return VerifyTbsSignature(crl.tbs, crl.sig_md, crl.sig_pk, crl.sig_opts, ca.pk, crl.sig,
+                            "CRL signature");
 }
 
 bool CrlListsSerial(const mbedtls_x509_crl& crl, const mbedtls_x509_buf& serial) {

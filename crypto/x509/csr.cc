@@ -38,21 +38,8 @@ Status CheckRequestedKey(mbedtls_pk_context& pk) {
 }
 
 Status CheckCsrSignature(mbedtls_x509_csr& csr) {
-  if (csr.sig_md != MBEDTLS_MD_SHA256 && csr.sig_md != MBEDTLS_MD_SHA384 &&
-      csr.sig_md != MBEDTLS_MD_SHA512) {
-    return Unauthenticated("CSR signed with a hash other than SHA-256/384/512");
-  }
-  const mbedtls_md_info_t* md = mbedtls_md_info_from_type(csr.sig_md);
-  unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-  int ret = mbedtls_md(md, csr.cri.p, csr.cri.len, hash);
-  if (ret != 0) return MbedtlsError(ret, "hashing CSR");
-  if (mbedtls_pk_can_do(&csr.pk, csr.sig_pk) == 0) {
-    return Unauthenticated("CSR signature algorithm does not match its key");
-  }
-  ret = mbedtls_pk_verify_ext(csr.sig_pk, csr.sig_opts, &csr.pk, csr.sig_md, hash,
-                              mbedtls_md_get_size(md), csr.sig.p, csr.sig.len);
-  if (ret != 0) return MbedtlsError(ret, "CSR self-signature", StatusCode::kUnauthenticated);
-  return Status::Ok();
+  return VerifyTbsSignature(csr.cri, csr.sig_md, csr.sig_pk, csr.sig_opts, csr.pk, csr.sig,
+                            "CSR self-signature");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Certificate issuing: builds the TBSCertificate with der.h and signs it with the issuer key.
 #include <arpa/inet.h>
+#include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 
 #include "crypto/core/hash.h"
@@ -148,6 +149,32 @@ Result<Certificate> IssueCertificate(const DistinguishedName& subject,
                                      Random& rng) {
   CARNET_ASSIGN_OR_RETURN(Bytes name, EncodeName(subject));
   return IssueCertificateForName(name, subject_key, params, issuer, issuer_key, rng);
+}
+
+Status VerifyTbsSignature(const mbedtls_x509_buf& tbs,
+                          mbedtls_md_type_t md_type,
+                          mbedtls_pk_type_t sig_pk,
+                          const void* sig_opts,
+                          mbedtls_pk_context& key,
+                          const mbedtls_x509_buf& sig,
+                          std::string_view what) {
+  const std::string name(what);
+  if (md_type != MBEDTLS_MD_SHA256 && md_type != MBEDTLS_MD_SHA384 &&
+      md_type != MBEDTLS_MD_SHA512) {
+    return Unauthenticated(name + " signed with a hash other than SHA-256/384/512");
+  }
+  const mbedtls_md_info_t* md = mbedtls_md_info_from_type(md_type);
+  if (md == nullptr) return Unauthenticated(name + ": hash not available");
+  unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+  int ret = mbedtls_md(md, tbs.p, tbs.len, hash);
+  if (ret != 0) return MbedtlsError(ret, "hashing " + name);
+  if (mbedtls_pk_can_do(&key, sig_pk) == 0) {
+    return Unauthenticated(name + ": signature algorithm does not match the key type");
+  }
+  ret = mbedtls_pk_verify_ext(sig_pk, sig_opts, &key, md_type, hash, mbedtls_md_get_size(md), sig.p,
+                              sig.len);
+  if (ret != 0) return MbedtlsError(ret, name, StatusCode::kUnauthenticated);
+  return Status::Ok();
 }
 
 }  // namespace carnet::crypto
