@@ -14,7 +14,7 @@ function(carnet_add_test)
   # options come after the target's own and would switch the exceptions back on.
   target_compile_options(${T_NAME} PRIVATE
     $<TARGET_PROPERTY:carnet_warnings,INTERFACE_COMPILE_OPTIONS>
-    -Wno-old-style-cast -Wno-conversion -Wno-sign-conversion -Wno-null-dereference)
+    -Wno-old-style-cast -Wno-conversion -Wno-sign-conversion)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME} -c)
   set_tests_properties(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 300)
 endfunction()

@@ -10,8 +10,9 @@ namespace carnet::crypto::cli {
 
 using Args = std::vector<std::string>;
 
-int RunCose(const Args& args);    // cose_cmd.cc: sign, verify
-int RunMerkle(const Args& args);  // merkle_cmd.cc: root, inclusion, verify-inclusion, consistency, ...
-int RunPki(const Args& args);     // pki_cmd.cc: test-hierarchy
+int RunCose(const Args& args);  // cose_cmd.cc: sign, verify
+int RunMerkle(
+    const Args& args);         // merkle_cmd.cc: root, inclusion, verify-inclusion, consistency, ...
+int RunPki(const Args& args);  // pki_cmd.cc: test-hierarchy
 
 }  // namespace carnet::crypto::cli

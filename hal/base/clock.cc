@@ -90,7 +90,8 @@ Result<UnixMillis> ParseRfc3339(const std::string& s) {
       s[7] != '-' || !Digits(s, 8, 2, &d)) {
     return bad();
   }
-  if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(mo))) {
+  if (mo < 1 || mo > 12 || d < 1 ||
+      static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(mo))) {
     return bad();
   }
   size_t pos = 10;

@@ -40,7 +40,10 @@ class FakeClock final : public Clock {
  public:
   explicit FakeClock(UnixMillis start = 0) : now_(start) {}
   void Set(UnixMillis t) { now_ = t; }
-  void Advance(std::chrono::milliseconds d) { now_ += d.count(); steady_ += d; }
+  void Advance(std::chrono::milliseconds d) {
+    now_ += d.count();
+    steady_ += d;
+  }
 
  private:
   UnixMillis DoNow() const override { return now_; }

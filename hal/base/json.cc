@@ -213,13 +213,13 @@ class Parser {
   // After "\u": one code point, combining a surrogate pair; a lone surrogate is an error.
   Status ParseUnicodeEscape(std::string* s) {
     size_t start = p_ - 2;
-    uint32_t cp;
+    uint32_t cp = 0;
     CARNET_TRY(ParseHex4(&cp));
     if (cp >= 0xDC00 && cp <= 0xDFFF) return ErrorAt(start, "lone low surrogate in \\u escape");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (t_.substr(p_, 2) != "\\u") return ErrorAt(start, "high surrogate without a low one");
       p_ += 2;
-      uint32_t low;
+      uint32_t low = 0;
       CARNET_TRY(ParseHex4(&low));
       if (low < 0xDC00 || low > 0xDFFF) return ErrorAt(start, "high surrogate without a low one");
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);

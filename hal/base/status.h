@@ -21,20 +21,20 @@ namespace carnet {
 // Status is kOk explicitly, and every other code is a distinct, named failure.
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,   // the caller's input is malformed
-  kNotFound = 2,          // the thing asked for does not exist
-  kAlreadyExists = 3,     // unique thing exists already (e.g. a replayed request id)
-  kPermissionDenied = 4,  // policy said no
-  kUnauthenticated = 5,   // a signature, certificate or PIN did not check out
-  kFailedPrecondition = 6,// the system is not in a state where this makes sense
-  kOutOfRange = 7,        // a size or count limit was exceeded
-  kUnavailable = 8,       // try again later (network down, card removed, reader gone)
-  kDeadlineExceeded = 9,  // a timeout fired
-  kDataLoss = 10,         // stored data is corrupt or undecryptable
-  kResourceExhausted = 11,// too many of something (connections, requests)
-  kAborted = 12,          // the operation was interrupted (card reset, shutdown)
-  kUnimplemented = 13,    // not supported by this backend
-  kInternal = 14,         // a bug: an invariant did not hold
+  kInvalidArgument = 1,     // the caller's input is malformed
+  kNotFound = 2,            // the thing asked for does not exist
+  kAlreadyExists = 3,       // unique thing exists already (e.g. a replayed request id)
+  kPermissionDenied = 4,    // policy said no
+  kUnauthenticated = 5,     // a signature, certificate or PIN did not check out
+  kFailedPrecondition = 6,  // the system is not in a state where this makes sense
+  kOutOfRange = 7,          // a size or count limit was exceeded
+  kUnavailable = 8,         // try again later (network down, card removed, reader gone)
+  kDeadlineExceeded = 9,    // a timeout fired
+  kDataLoss = 10,           // stored data is corrupt or undecryptable
+  kResourceExhausted = 11,  // too many of something (connections, requests)
+  kAborted = 12,            // the operation was interrupted (card reset, shutdown)
+  kUnimplemented = 13,      // not supported by this backend
+  kInternal = 14,           // a bug: an invariant did not hold
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -87,7 +87,7 @@ class [[nodiscard]] Result {
  public:
   // Implicit from a value and from a (non-OK) Status, so that `return value;` and
   // `return InvalidArgument(...)` both work.
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     // An OK status carries no value: that is a bug in the caller, turn it into an error.
     if (std::get<Status>(v_).ok()) v_ = Internal("Result built from an OK status");
@@ -134,10 +134,10 @@ Status AsStatus(const Result<T>& r) {
 #define CARNET_CONCAT(a, b) CARNET_CONCAT_INNER(a, b)
 
 // CARNET_TRY(expr): returns the Status of `expr` (a Status or a Result) if it is not OK.
-#define CARNET_TRY(expr)                                                    \
-  do {                                                                      \
+#define CARNET_TRY(expr)                                                            \
+  do {                                                                              \
     if (auto carnet_try_s = ::carnet::internal::AsStatus(expr); !carnet_try_s.ok()) \
-      return carnet_try_s;                                                  \
+      return carnet_try_s;                                                          \
   } while (0)
 
 // CARNET_ASSIGN_OR_RETURN(lhs, expr): evaluates a Result; on error returns its Status,
