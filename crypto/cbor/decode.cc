@@ -19,16 +19,10 @@
 #include <vector>
 
 #include "crypto/cbor/encode.h"
+#include "crypto/cbor/major_type.h"
 
 namespace carnet::crypto::cbor {
 namespace {
-
-constexpr uint8_t kMajorBytes = 2;
-constexpr uint8_t kMajorText = 3;
-constexpr uint8_t kMajorArray = 4;
-constexpr uint8_t kMajorMap = 5;
-constexpr uint8_t kMajorTag = 6;
-constexpr uint8_t kMajorSimple = 7;
 
 std::string At(size_t offset) { return " at offset " + std::to_string(offset); }
 

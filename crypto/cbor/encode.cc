@@ -4,16 +4,11 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/cbor/major_type.h"
+
 namespace carnet::crypto::cbor {
 namespace {
 
-constexpr uint8_t kMajorUnsigned = 0;
-constexpr uint8_t kMajorNegative = 1;
-constexpr uint8_t kMajorBytes = 2;
-constexpr uint8_t kMajorText = 3;
-constexpr uint8_t kMajorArray = 4;
-constexpr uint8_t kMajorMap = 5;
-constexpr uint8_t kMajorTag = 6;
 constexpr uint8_t kSimpleFalse = 0xf4;
 constexpr uint8_t kSimpleTrue = 0xf5;
 constexpr uint8_t kSimpleNull = 0xf6;
