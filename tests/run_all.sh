@@ -56,11 +56,13 @@ for stage in $stages; do
     aarch64 | armhf)
       need "cross-$stage"
       # Under qemu-user: the unit tests. Excluded: tests that are shell scripts or need the
-      # host's pcscd/OpenSC (they run target binaries outside the emulator), and
-      # crypto_core_test / crypto_tls_test / hal_card_test, which exceed 300 s under emulation (RSA key
-      # generation and many handshakes); both run natively in the dev and asan stages.
+      # host's pcscd/OpenSC (they run target binaries outside the emulator); crypto_core_test
+      # and crypto_tls_test, which exceed 300 s under emulation (RSA key generation, many
+      # handshakes); hal_card_test, which hangs under qemu-user inside the watchdog's timed
+      # condition-variable wait (cause not pinned down yet). All three run natively in the dev
+      # and asan stages.
       build_and_test "$stage" -E \
-        '_cli_test$|^cards_|_interop$|^policy_examples$|^crypto_core_test$|^crypto_tls_test$' ;;
+        '_cli_test$|^cards_|_interop$|^policy_examples$|^crypto_core_test$|^crypto_tls_test$|^hal_card_test$' ;;
     fuzz)
       say "fuzz: build the libFuzzer targets"
       if cmake --preset fuzz >build/fuzz.configure.log 2>&1 &&
