@@ -100,21 +100,44 @@ Bytes SigStructure(ByteView protected_bytes, ByteView external_aad, ByteView pay
   return out;
 }
 
+namespace {
+
+Bytes Assemble(ByteView protected_bytes, ByteView payload, ByteView signature) {
+  Value message = Value::Tag(
+      kTagSign1,
+      Value::Array({Value::ByteString(Bytes(protected_bytes.begin(), protected_bytes.end())),
+                    Value::Map({}), Value::ByteString(Bytes(payload.begin(), payload.end())),
+                    Value::ByteString(Bytes(signature.begin(), signature.end()))}));
+  return cbor::Encode(message);
+}
+
+}  // namespace
+
 Result<Bytes> Sign(const PrivateKey& key,
                    SignatureScheme scheme,
                    ByteView payload,
                    const std::vector<Bytes>& x5chain,
                    const SignOptions& options) {
+  Random& rng = options.rng != nullptr ? *options.rng : Drbg::ForThread();
+  return SignWith([&](ByteView tbs) { return key.Sign(scheme, tbs, rng); }, scheme, payload,
+                  x5chain, options);
+}
+
+Result<Bytes> SignWith(const ExternalSignFn& sign,
+                       SignatureScheme scheme,
+                       ByteView payload,
+                       const std::vector<Bytes>& x5chain,
+                       const SignOptions& options) {
   CARNET_ASSIGN_OR_RETURN(Bytes protected_bytes,
                           ProtectedHeader(scheme, x5chain, options.extra_protected));
-  Random& rng = options.rng != nullptr ? *options.rng : Drbg::ForThread();
-  CARNET_ASSIGN_OR_RETURN(
-      Bytes signature,
-      key.Sign(scheme, SigStructure(protected_bytes, options.external_aad, payload), rng));
-  Value message = Value::Tag(
-      kTagSign1, Value::Array({Value::ByteString(protected_bytes), Value::Map({}),
-                               Value::ByteString(payload), Value::ByteString(signature)}));
-  return cbor::Encode(message);
+  CARNET_ASSIGN_OR_RETURN(Bytes signature,
+                          sign(SigStructure(protected_bytes, options.external_aad, payload)));
+  if (scheme == SignatureScheme::kEs256 ? signature.size() != kEs256SignatureSize
+                                        : signature.size() < 256 || signature.size() > 512) {
+    return Internal("signer returned a " + std::to_string(signature.size()) + "-byte " +
+                    std::string(SchemeName(scheme)) + " signature");
+  }
+  return Assemble(protected_bytes, payload, signature);
 }
 
 Status Verify(const Sign1& message, const PublicKey& key, ByteView external_aad) {

@@ -19,6 +19,7 @@
 // x5chain only protected; an attached payload; size limits.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "crypto/cbor/value.h"
@@ -56,6 +57,19 @@ Result<Bytes> Sign(const PrivateKey& key,
                    ByteView payload,
                    const std::vector<Bytes>& x5chain,
                    const SignOptions& options = SignOptions{});
+
+// A signer whose private key lives elsewhere (a smart card, a key store): it receives the
+// exact Sig_structure bytes and returns the raw signature for `scheme` (RSA: modulus-sized;
+// ES256: r||s, 64 bytes). The card decides how to hash (e.g. PSO HASH with a partial state).
+using ExternalSignFn = std::function<Result<Bytes>(ByteView to_be_signed)>;
+
+// As Sign, with the signature made by `sign`. The returned signature's length is checked
+// against the scheme before the message is assembled.
+Result<Bytes> SignWith(const ExternalSignFn& sign,
+                       SignatureScheme scheme,
+                       ByteView payload,
+                       const std::vector<Bytes>& x5chain,
+                       const SignOptions& options = SignOptions{});
 
 struct DecodeLimits {
   size_t max_message_size = 1024 * 1024;

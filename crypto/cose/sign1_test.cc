@@ -139,6 +139,32 @@ TEST(CoseSign1, WrongRsaSignatureLengthIsRefused) {
                         "RS256 signature is 255 bytes, expected 256");
 }
 
+TEST(CoseSign1, ExternalSignerSeesTheSigStructureAndVerifies) {
+  Bytes seen;
+  auto message = SignWith(
+      [&](ByteView tbs) {
+        seen.assign(tbs.begin(), tbs.end());
+        return EcKey().Sign(SignatureScheme::kEs256, tbs, Drbg::ForThread());
+      },
+      SignatureScheme::kEs256, kPayload, {});
+  CHECK_TEXT(message.ok(), message.status().message().c_str());
+  auto decoded = Decode(*message);
+  CHECK(decoded.ok());
+  CHECK(seen == SigStructure(decoded->protected_bytes, {}, kPayload));
+  CHECK(Verify(*decoded, EcKey().public_key()).ok());
+}
+
+TEST(CoseSign1, ExternalSignerFailureAndWrongLengthAreReported) {
+  auto failed = SignWith([](ByteView) -> Result<Bytes> { return Unavailable("card removed"); },
+                         SignatureScheme::kRs256, kPayload, {});
+  CHECK(!failed.ok());
+  STRCMP_CONTAINS("card removed", failed.status().message().c_str());
+  auto short_sig = SignWith([](ByteView) -> Result<Bytes> { return Bytes(63, 1); },
+                            SignatureScheme::kEs256, kPayload, {});
+  CHECK(!short_sig.ok());
+  STRCMP_CONTAINS("63-byte", short_sig.status().message().c_str());
+}
+
 TEST(CoseSign1, ExtraProtectedFieldsAreSignedAndChecked) {
   SignOptions options;
   options.extra_protected.emplace_back(Value::Int(3), Value::Text("application/cbor"));
