@@ -4,6 +4,7 @@
 
 #include "hal/base/json.h"
 #include "node/policy/codes.h"
+#include "node/policy/dossier_json.h"
 
 namespace carnet::node::policy {
 namespace {
@@ -11,16 +12,6 @@ namespace {
 using json::ObjectReader;
 using json::Presence;
 using json::Value;
-
-Status Time(ObjectReader& r, std::string_view key, Presence p, std::optional<UnixMillis>* out) {
-  std::string text;
-  CARNET_TRY(r.String(key, p, &text));
-  if (text.empty()) return Status::Ok();
-  Result<UnixMillis> t = ParseRfc3339(text);
-  if (!t.ok()) return InvalidArgument(r.PathOf(key) + ": expected an RFC 3339 time");
-  *out = *t;
-  return Status::Ok();
-}
 
 Status NoField(ObjectReader& r, std::string_view key, std::string_view why) {
   if (r.Take(key) != nullptr) return InvalidArgument(r.PathOf(key) + ": " + std::string(why));
@@ -50,69 +41,6 @@ Status ParseActor(const Value& v, Actor* a) {
     CARNET_TRY(NoField(r, "specialty", "only for professionals"));
   }
   if (pro && a->idnat.empty()) return InvalidArgument("actor.idnat: must not be empty");
-  return r.Finish();
-}
-
-Status ParseAuthorization(const Value& v, std::string path, Authorization* a) {
-  CARNET_ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(v, std::move(path)));
-  std::string basis;
-  CARNET_TRY(r.String("idnat", Presence::kRequired, &a->idnat));
-  CARNET_TRY(r.OneOf("basis", Presence::kRequired, {"care_team", "explicit_consent"}, &basis));
-  a->basis = basis == "care_team" ? Basis::kCareTeam : Basis::kExplicitConsent;
-  CARNET_TRY(Time(r, "until", Presence::kOptional, &a->until));
-  return r.Finish();
-}
-
-Status ParseEmergency(ObjectReader& parent, EmergencyPreferences* e) {
-  const Value* v = parent.Take("emergency");
-  if (v == nullptr) return Status::Ok();
-  CARNET_ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(*v, parent.PathOf("emergency")));
-  CARNET_TRY(r.Bool("samu", Presence::kOptional, &e->samu));
-  CARNET_TRY(r.Bool("bris_de_glace", Presence::kOptional, &e->bris_de_glace));
-  CARNET_TRY(r.Bool("masked_in_emergency", Presence::kOptional, &e->masked_in_emergency));
-  return r.Finish();
-}
-
-Status ParseAuthorizations(ObjectReader& r, std::vector<Authorization>* out) {
-  const Value::Array* list = nullptr;
-  CARNET_TRY(r.Array("authorizations", Presence::kOptional, &list));
-  if (list == nullptr) return Status::Ok();
-  for (size_t i = 0; i < list->size(); ++i) {
-    Authorization a;
-    CARNET_TRY(ParseAuthorization((*list)[i], json::IndexPath(r.PathOf("authorizations"), i), &a));
-    out->push_back(std::move(a));
-  }
-  return Status::Ok();
-}
-
-Status ParseDossierState(ObjectReader& r, Dossier* d) {
-  std::string state;
-  CARNET_TRY(r.OneOf("state", Presence::kRequired, {"none", "open", "closed"}, &state));
-  d->state = state == "none"   ? DossierState::kNone
-             : state == "open" ? DossierState::kOpen
-                               : DossierState::kClosed;
-  const bool closed = d->state == DossierState::kClosed;
-  CARNET_TRY(
-      Time(r, "closed_at", closed ? Presence::kRequired : Presence::kOptional, &d->closed_at));
-  CARNET_TRY(Time(r, "deletion_requested_at", Presence::kOptional, &d->deletion_requested_at));
-  if (!closed && d->closed_at) return InvalidArgument("dossier.closed_at: only for state closed");
-  if (!closed && d->deletion_requested_at) {
-    return InvalidArgument("dossier.deletion_requested_at: only for state closed");
-  }
-  return Status::Ok();
-}
-
-Status ParseDossier(const Value& v, Dossier* d) {
-  CARNET_ASSIGN_OR_RETURN(ObjectReader r, ObjectReader::Open(v, "dossier"));
-  CARNET_TRY(ParseDossierState(r, d));
-  CARNET_TRY(r.Bool("opposed", Presence::kOptional, &d->opposed));
-  CARNET_TRY(r.StringArray("blocked", Presence::kOptional, &d->blocked));
-  CARNET_TRY(r.String("treating_physician", Presence::kOptional, &d->treating_physician));
-  CARNET_TRY(r.StringArray("administrators", Presence::kOptional, &d->administrators));
-  CARNET_TRY(ParseAuthorizations(r, &d->authorizations));
-  CARNET_TRY(ParseEmergency(r, &d->emergency));
-  CARNET_TRY(r.Bool("minor", Presence::kOptional, &d->minor));
-  CARNET_TRY(r.Bool("default_masking", Presence::kOptional, &d->default_masking));
   return r.Finish();
 }
 
@@ -158,7 +86,7 @@ Status ParseDocument(const Value& v, std::string path, UnixMillis now, Document*
                 : status == "archived" ? DocumentStatus::kArchived
                                        : DocumentStatus::kDeleted;
   std::optional<UnixMillis> deposited;
-  CARNET_TRY(Time(r, "deposited_at", Presence::kOptional, &deposited));
+  CARNET_TRY(ReadTimeField(r, "deposited_at", Presence::kOptional, &deposited));
   doc->deposited_at = deposited.value_or(now);
   CARNET_TRY(r.Bool("revealed", Presence::kOptional, &doc->revealed));
   if (doc->type.empty()) return InvalidArgument(r.PathOf("type") + ": must not be empty");
@@ -184,7 +112,7 @@ Status ParseDocuments(ObjectReader& r, const Request& req, std::vector<Document>
 
 Status ParseHead(ObjectReader& r, Request* req) {
   std::optional<UnixMillis> now;
-  CARNET_TRY(Time(r, "now", Presence::kRequired, &now));
+  CARNET_TRY(ReadTimeField(r, "now", Presence::kRequired, &now));
   req->now = *now;
   std::string action, mode = "normal";
   CARNET_TRY(r.String("action", Presence::kRequired, &action));
@@ -207,7 +135,7 @@ Status ParseBody(ObjectReader& r, Request* req) {
   CARNET_ASSIGN_OR_RETURN(const Value* actor, r.Get("actor", Presence::kRequired));
   CARNET_TRY(ParseActor(*actor, &req->actor));
   CARNET_ASSIGN_OR_RETURN(const Value* dossier, r.Get("dossier", Presence::kRequired));
-  CARNET_TRY(ParseDossier(*dossier, &req->dossier));
+  CARNET_TRY(ParseDossierValue(*dossier, &req->dossier));
   const Value* doc = r.Take("document");
   if (ActionNeedsDocument(req->action) && doc == nullptr) {
     return InvalidArgument("document: required for action '" +
