@@ -3,11 +3,13 @@
 #include <array>
 #include <utility>
 
+#include "node/store/transaction.h"
+
 namespace carnet::node::store {
 namespace {
 
 // Migration i brings the schema to version i + 1. Never edit a released entry: append.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE patients (
   ins TEXT PRIMARY KEY NOT NULL,
@@ -37,15 +39,31 @@ CREATE TABLE requests (
   PRIMARY KEY (request_id, terminal_id)
 );
 )sql",
+    // 2: notifications (DESIGN.md §4 step 7) and the trace log's leaves (node/trace owns the
+    // table and its contents; the schema of the file is versioned here, in one place). idx is
+    // the rowid: leaves are read in index order without a separate index.
+    R"sql(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  ins TEXT NOT NULL,
+  actor_id_nat TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  trace_index INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX notifications_pending ON notifications (id) WHERE delivered_at IS NULL;
+CREATE TABLE trace_leaves (
+  idx INTEGER PRIMARY KEY,
+  entry BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL
+);
+)sql",
 };
 
 constexpr std::string_view kDocumentColumns =
     "id, version, ins, type_code, author_id_nat, confidentiality, status, deposited_at, sealed";
-
-Result<int64_t> VersionToSql(uint64_t version) {
-  if (version > static_cast<uint64_t>(INT64_MAX)) return InvalidArgument("version too large");
-  return static_cast<int64_t>(version);
-}
 
 DocumentRecord ReadDocument(const Statement& row) {
   DocumentRecord d;
@@ -59,11 +77,6 @@ DocumentRecord ReadDocument(const Statement& row) {
   d.deposited_at = row.ColumnInt(7);
   d.sealed = row.ColumnBlob(8);
   return d;
-}
-
-// kNotFound unless the last UPDATE/DELETE touched a row.
-Status ExpectChanged(const Db& db, std::string what) {
-  return db.Changes() > 0 ? Status::Ok() : NotFound(std::move(what) + " not found");
 }
 
 }  // namespace
@@ -85,6 +98,26 @@ Result<PatientState> ParsePatientState(std::string_view name) {
     if (PatientStateName(s) == name) return s;
   }
   return DataLoss("unknown patient state '" + std::string(name) + "'");
+}
+
+std::string_view NotificationKindName(NotificationKind kind) {
+  switch (kind) {
+    case NotificationKind::kFirstAccess:
+      return "first_access";
+    case NotificationKind::kEmergencyAccess:
+      return "emergency_access";
+    case NotificationKind::kNewDocument:
+      return "new_document";
+  }
+  return "unknown";
+}
+
+Result<NotificationKind> ParseNotificationKind(std::string_view name) {
+  for (auto k : {NotificationKind::kFirstAccess, NotificationKind::kEmergencyAccess,
+                 NotificationKind::kNewDocument}) {
+    if (NotificationKindName(k) == name) return k;
+  }
+  return DataLoss("unknown notification kind '" + std::string(name) + "'");
 }
 
 // A reader connection borrowed from the pool; returned on destruction.
@@ -132,17 +165,20 @@ void SqliteStore::ReleaseReader(std::unique_ptr<Db> db) {
   idle_readers_.push_back(std::move(db));
 }
 
-Status SqliteStore::PutPatient(const PatientRecord& patient) {
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(
-        auto insert,
-        db.Prepare("INSERT INTO patients (ins, wrapped_key, state, settings) VALUES (?,?,?,?)"));
-    CARNET_TRY(insert.BindText(1, patient.ins));
-    CARNET_TRY(insert.BindBlob(2, patient.wrapped_key));
-    CARNET_TRY(insert.BindText(3, PatientStateName(patient.state)));
-    CARNET_TRY(insert.BindBlob(4, patient.settings));
-    return insert.Run();
+Status SqliteStore::Transact(const TransactFn& body) {
+  return group_->Run([&body](Db& db) -> Status {
+    Transaction txn(db);
+    return body(txn);
   });
+}
+
+Status SqliteStore::Read(const ReadFn& body) {
+  CARNET_ASSIGN_OR_RETURN(auto reader, AcquireReader());
+  return body(reader.db());
+}
+
+Status SqliteStore::PutPatient(const PatientRecord& patient) {
+  return Transact([&](Transaction& txn) { return txn.PutPatient(patient); });
 }
 
 Result<PatientRecord> SqliteStore::GetPatient(std::string_view ins) {
@@ -162,36 +198,15 @@ Result<PatientRecord> SqliteStore::GetPatient(std::string_view ins) {
 }
 
 Status SqliteStore::SetPatientState(std::string_view ins, PatientState state) {
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE patients SET state = ? WHERE ins = ?"));
-    CARNET_TRY(update.BindText(1, PatientStateName(state)));
-    CARNET_TRY(update.BindText(2, ins));
-    CARNET_TRY(update.Run());
-    return ExpectChanged(db, "patient " + std::string(ins));
-  });
+  return Transact([&](Transaction& txn) { return txn.SetPatientState(ins, state); });
 }
 
 Status SqliteStore::SetPatientSettings(std::string_view ins, ByteView settings) {
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(auto update,
-                            db.Prepare("UPDATE patients SET settings = ? WHERE ins = ?"));
-    CARNET_TRY(update.BindBlob(1, settings));
-    CARNET_TRY(update.BindText(2, ins));
-    CARNET_TRY(update.Run());
-    return ExpectChanged(db, "patient " + std::string(ins));
-  });
+  return Transact([&](Transaction& txn) { return txn.SetPatientSettings(ins, settings); });
 }
 
 Status SqliteStore::DestroyPatientKey(std::string_view ins) {
-  Status destroyed = Write([&](Db& db) -> Status {
-    // secure_delete=ON zeroes the freed cell content in the database file.
-    CARNET_ASSIGN_OR_RETURN(
-        auto update, db.Prepare("UPDATE patients SET wrapped_key = NULL, state = ? WHERE ins = ?"));
-    CARNET_TRY(update.BindText(1, PatientStateName(PatientState::kKeyDestroyed)));
-    CARNET_TRY(update.BindText(2, ins));
-    CARNET_TRY(update.Run());
-    return ExpectChanged(db, "patient " + std::string(ins));
-  });
+  Status destroyed = Transact([&](Transaction& txn) { return txn.ErasePatientKey(ins); });
   if (!destroyed.ok()) return destroyed;
   // The old page images still sit in the WAL until a checkpoint copies the new ones back and
   // the WAL is truncated. Readers holding old snapshots can make this partial; the next
@@ -203,26 +218,11 @@ Status SqliteStore::DestroyPatientKey(std::string_view ins) {
 }
 
 Status SqliteStore::PutDocument(const DocumentRecord& d) {
-  CARNET_ASSIGN_OR_RETURN(int64_t version, VersionToSql(d.version));
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(auto insert,
-                            db.Prepare("INSERT INTO documents (" + std::string(kDocumentColumns) +
-                                       ") VALUES (?,?,?,?,?,?,?,?,?)"));
-    CARNET_TRY(insert.BindText(1, d.id));
-    CARNET_TRY(insert.BindInt(2, version));
-    CARNET_TRY(insert.BindText(3, d.ins));
-    CARNET_TRY(insert.BindText(4, d.type_code));
-    CARNET_TRY(insert.BindText(5, d.author_id_nat));
-    CARNET_TRY(insert.BindText(6, d.confidentiality));
-    CARNET_TRY(insert.BindText(7, d.status));
-    CARNET_TRY(insert.BindInt(8, d.deposited_at));
-    CARNET_TRY(insert.BindBlob(9, d.sealed));
-    return insert.Run();
-  });
+  return Transact([&](Transaction& txn) { return txn.PutDocument(d); });
 }
 
 Result<DocumentRecord> SqliteStore::GetDocument(std::string_view id, uint64_t version) {
-  CARNET_ASSIGN_OR_RETURN(int64_t sql_version, VersionToSql(version));
+  CARNET_ASSIGN_OR_RETURN(int64_t sql_version, ToSqlInteger(version, "version"));
   CARNET_ASSIGN_OR_RETURN(auto reader, AcquireReader());
   CARNET_ASSIGN_OR_RETURN(auto select,
                           reader.db().Prepare("SELECT " + std::string(kDocumentColumns) +
@@ -254,30 +254,11 @@ Result<std::vector<DocumentRecord>> SqliteStore::ListDocuments(std::string_view 
 Status SqliteStore::SetDocumentStatus(std::string_view id,
                                       uint64_t version,
                                       std::string_view status) {
-  CARNET_ASSIGN_OR_RETURN(int64_t sql_version, VersionToSql(version));
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(
-        auto update, db.Prepare("UPDATE documents SET status = ? WHERE id = ? AND version = ?"));
-    CARNET_TRY(update.BindText(1, status));
-    CARNET_TRY(update.BindText(2, id));
-    CARNET_TRY(update.BindInt(3, sql_version));
-    CARNET_TRY(update.Run());
-    return ExpectChanged(db, "document " + std::string(id));
-  });
+  return Transact([&](Transaction& txn) { return txn.SetDocumentStatus(id, version, status); });
 }
 
 Status SqliteStore::PutRequest(const RequestRecord& r) {
-  return Write([&](Db& db) -> Status {
-    CARNET_ASSIGN_OR_RETURN(auto insert,
-                            db.Prepare("INSERT INTO requests (request_id, terminal_id, "
-                                       "content_hash, response, received_at) VALUES (?,?,?,?,?)"));
-    CARNET_TRY(insert.BindText(1, r.request_id));
-    CARNET_TRY(insert.BindText(2, r.terminal_id));
-    CARNET_TRY(insert.BindBlob(3, r.content_hash));
-    CARNET_TRY(insert.BindBlob(4, r.response));
-    CARNET_TRY(insert.BindInt(5, r.received_at));
-    return insert.Run();
-  });
+  return Transact([&](Transaction& txn) { return txn.PutRequest(r); });
 }
 
 Result<std::optional<RequestRecord>> SqliteStore::FindRequest(std::string_view request_id,
@@ -297,6 +278,45 @@ Result<std::optional<RequestRecord>> SqliteStore::FindRequest(std::string_view r
   r.response = select.ColumnBlob(1);
   r.received_at = select.ColumnInt(2);
   return std::optional<RequestRecord>(std::move(r));
+}
+
+Result<int64_t> SqliteStore::PutNotification(const NotificationRecord& notification) {
+  int64_t id = 0;
+  CARNET_TRY(Transact([&](Transaction& txn) -> Status {
+    CARNET_ASSIGN_OR_RETURN(id, txn.PutNotification(notification));
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Result<std::vector<NotificationRecord>> SqliteStore::ListNotifications(bool pending_only) {
+  CARNET_ASSIGN_OR_RETURN(auto reader, AcquireReader());
+  std::string sql =
+      "SELECT id, kind, ins, actor_id_nat, document_id, created_at, trace_index, delivered_at "
+      "FROM notifications";
+  if (pending_only) sql += " WHERE delivered_at IS NULL";
+  CARNET_ASSIGN_OR_RETURN(auto select, reader.db().Prepare(sql + " ORDER BY id"));
+  std::vector<NotificationRecord> notifications;
+  while (true) {
+    CARNET_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    NotificationRecord n;
+    n.id = select.ColumnInt(0);
+    CARNET_ASSIGN_OR_RETURN(n.kind, ParseNotificationKind(select.ColumnText(1)));
+    n.ins = select.ColumnText(2);
+    n.actor_id_nat = select.ColumnText(3);
+    n.document_id = select.ColumnText(4);
+    n.created_at = select.ColumnInt(5);
+    n.trace_index = static_cast<uint64_t>(select.ColumnInt(6));
+    if (!select.ColumnIsNull(7)) n.delivered_at = select.ColumnInt(7);
+    notifications.push_back(std::move(n));
+  }
+  return notifications;
+}
+
+Status SqliteStore::MarkNotificationDelivered(int64_t id, UnixMillis delivered_at) {
+  return Transact(
+      [&](Transaction& txn) { return txn.MarkNotificationDelivered(id, delivered_at); });
 }
 
 Result<std::vector<UnreadableDocument>> SqliteStore::SweepUnreadable() {

@@ -4,6 +4,7 @@
 // each in its own savepoint. Readers take a connection of their own from a small pool, so reads
 // run beside the writer (WAL snapshot isolation).
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,8 +16,13 @@
 
 namespace carnet::node::store {
 
+class Transaction;
+
 class SqliteStore final : public Store {
  public:
+  using TransactFn = std::function<Status(Transaction&)>;
+  using ReadFn = std::function<Status(Db&)>;
+
   // Opens (creating if needed) the database at `path` and applies pending migrations.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
   // The ordered schema migrations; exposed for tests.
@@ -37,7 +43,20 @@ class SqliteStore final : public Store {
   Result<std::optional<RequestRecord>> FindRequest(std::string_view request_id,
                                                    std::string_view terminal_id) override;
 
+  Result<int64_t> PutNotification(const NotificationRecord& notification) override;
+  Result<std::vector<NotificationRecord>> ListNotifications(bool pending_only) override;
+  Status MarkNotificationDelivered(int64_t id, UnixMillis delivered_at) override;
+
   Result<std::vector<UnreadableDocument>> SweepUnreadable() override;
+
+  // Runs `body` on the writer thread, in its own savepoint of a group transaction
+  // (transaction.h), and returns once the group committed. `body` returning an error rolls
+  // back everything it wrote, and only that; Transact then returns that error. `body` may
+  // capture the caller's locals by reference; it must not call back into this store's writes
+  // (the writer thread would wait for itself).
+  Status Transact(const TransactFn& body);
+  // Runs `body` on a read-only connection of its own (a WAL snapshot of committed data).
+  Status Read(const ReadFn& body);
 
   // Transactions and writes so far (writes / transactions = mean group size).
   GroupCommitWriter::Stats WriterStats() const { return group_->stats(); }
@@ -49,8 +68,6 @@ class SqliteStore final : public Store {
         writer_(std::move(writer)),
         group_(std::make_unique<GroupCommitWriter>(*writer_)) {}
 
-  // Runs `body` on the writer thread inside a group transaction; returns once committed.
-  Status Write(const GroupCommitWriter::WriteFn& body) { return group_->Run(body); }
   Result<Reader> AcquireReader();
   void ReleaseReader(std::unique_ptr<Db> db);
 

@@ -59,6 +59,25 @@ struct RequestRecord {
   UnixMillis received_at = 0;
 };
 
+// A notification the policy requires (DESIGN.md §4 step 7), kept until an operator delivers
+// it: a professional's first access to a dossier, each emergency (bris de glace / centre 15)
+// access, each new visible document. `trace_index` is the trace log entry that recorded the
+// decision behind it, so a notification can always be tied back to the log.
+enum class NotificationKind { kFirstAccess, kEmergencyAccess, kNewDocument };
+std::string_view NotificationKindName(NotificationKind kind);  // "first_access", ...
+Result<NotificationKind> ParseNotificationKind(std::string_view name);
+
+struct NotificationRecord {
+  int64_t id = 0;  // assigned by the store on insertion
+  NotificationKind kind = NotificationKind::kFirstAccess;
+  std::string ins;
+  std::string actor_id_nat;
+  std::string document_id;  // empty when the notification is about no particular document
+  UnixMillis created_at = 0;
+  uint64_t trace_index = 0;
+  std::optional<UnixMillis> delivered_at;  // nullopt while pending
+};
+
 // A document whose patient key was destroyed: what a retention sweep reports.
 struct UnreadableDocument {
   std::string id;
@@ -90,6 +109,14 @@ class Store {
   // nullopt if never seen.
   virtual Result<std::optional<RequestRecord>> FindRequest(std::string_view request_id,
                                                            std::string_view terminal_id) = 0;
+
+  // Stores a notification and returns its id (`id` and `delivered_at` of the record are
+  // ignored: a new notification is pending).
+  virtual Result<int64_t> PutNotification(const NotificationRecord& notification) = 0;
+  // Ordered by id. pending_only: those not yet delivered.
+  virtual Result<std::vector<NotificationRecord>> ListNotifications(bool pending_only) = 0;
+  // kNotFound for an unknown id. Idempotent: a delivered notification keeps its first time.
+  virtual Status MarkNotificationDelivered(int64_t id, UnixMillis delivered_at) = 0;
 
   // Documents stored under a patient whose key is destroyed.
   virtual Result<std::vector<UnreadableDocument>> SweepUnreadable() = 0;
