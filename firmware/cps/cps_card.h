@@ -45,8 +45,9 @@ CardType DetectCardType(ByteView atr);
 // Maps a card SW (not 9000) to a Status whose message starts with `operation`:
 //   63Cx → kUnauthenticated "wrong PIN, x tries left"; 6983 → kPermissionDenied "blocked";
 //   6982 → kFailedPrecondition "verify the PIN first"; 6985 → kFailedPrecondition;
-//   6A82 → kNotFound "file not found"; 6A86/6A88/6700/6D00/6E00 → kInternal (our bug or an
-//   unexpected card); others → kUnknown-ish kInternal with the SW in hex.
+//   6A82 → kNotFound "file not found"; 6A88 → kNotFound (key/object); 6B00 → kOutOfRange;
+//   6700/6A80 → kInvalidArgument; 6D00/6E00 → kUnimplemented; 6A86, 6F00 and anything else →
+//   kInternal. Every message ends with "(SW xxxx)".
 Status SwToStatus(uint16_t sw, std::string_view operation);
 
 // ---- Holder data -------------------------------------------------------------------------
@@ -173,12 +174,16 @@ class CpsCard {
   Result<PinResult> PinAnswer(const hal::ResponseApdu& r, std::string_view operation);
   Result<Bytes> SignDigestInfoAut(ByteView digest_info);
   Result<Bytes> ComputeSig(ByteView to_be_signed);
+  Result<Bytes> KeyCommand(const hal::CommandApdu& command, std::string_view operation);
+  Status KeyOperationError(const Status& s, std::string_view operation);
 
   hal::CardReader& reader_;
   std::optional<uint64_t> verified_session_;  // reader card_session() when the PIN was verified
   bool state_lost_ = false;                   // a reset was seen since the last VERIFY
   bool app_selected_ = false;
   uint64_t selected_session_ = 0;
+  Bytes aut_cert_der_;  // cached by ReadAutCertificate / ReadIdentity
+  Bytes sig_cert_der_;
 };
 
 }  // namespace carnet::fw::cps
