@@ -216,6 +216,17 @@ TEST(CpsCard, RemovedDuringASignature) {
   CHECK(!bench->reader.in_transaction());
 }
 
+TEST(CpsCard, EmptyAnswerMidSignatureIsARemoval) {
+  // What vpcd gives when the card is pulled during PSO CDS (seen through pcscd).
+  Verify();
+  bench->tamper = [](ByteView cmd, Bytes answer) {
+    if (cmd.size() > 2 && cmd[1] == 0x2A && cmd[2] == 0x9E) return Bytes{};
+    return answer;
+  };
+  CHECK_FAILS_WITH(card->SignSig(Msg(100)), StatusCode::kUnavailable, "card removed or mute");
+  CHECK(!card->pin_verified());
+}
+
 TEST(CpsCard, MalformedAnswers) {
   Verify();
   // A 1-byte answer (not an R-APDU).

@@ -74,6 +74,15 @@ Status CpsCard::KeyOperationError(const Status& s, std::string_view operation) {
     return Unavailable(std::string(operation) + ": card removed, nothing was signed (" +
                        s.message() + ")");
   }
+  // vpcd/pcscd hand back an empty answer (hal: kDataLoss "answered 0 bytes") when the card
+  // is pulled while it computes; pcscd reports the removal only at its next poll.
+  if (s.code() == StatusCode::kDataLoss &&
+      s.message().find("answered 0 bytes") != std::string::npos) {
+    verified_session_.reset();
+    return Unavailable(std::string(operation) +
+                       ": card removed or mute mid-command (empty answer), nothing was signed (" +
+                       s.message() + ")");
+  }
   if (hal::IsCardStateLost(s) || state_lost_) {
     verified_session_.reset();
     state_lost_ = true;
