@@ -13,4 +13,10 @@ using Args = std::span<const std::string_view>;
 // `carnet-node policy explain|matrix|rules ...` (policy_cmd.cc).
 int RunPolicy(Args args);
 
+// `carnet-node init DIR [--from-test-pki PKIDIR] [--force]` (init_cmd.cc).
+int RunInit(Args args);
+
+// `carnet-node config check FILE | defaults` (config_cmd.cc).
+int RunConfig(Args args);
+
 }  // namespace carnet::node::app

@@ -15,6 +15,10 @@ struct Group {
 };
 
 constexpr Group kGroups[] = {
+    {"init", "create a node directory (node.conf, keys, trust anchors)",
+     carnet::node::app::RunInit},
+    {"config", "check a node.conf, print every option with its default",
+     carnet::node::app::RunConfig},
     {"policy", "explain a policy decision, print the habilitation matrix",
      carnet::node::app::RunPolicy},
 };
