@@ -1,4 +1,5 @@
 // The node.conf reader (strict INI) and writer (every option, documented).
+#include <algorithm>
 #include <cassert>
 #include <filesystem>
 #include <map>
@@ -138,6 +139,21 @@ class Reader {
   std::map<std::string, size_t> keys_seen_;
 };
 
+// `text` as '#' comment lines of at most about 90 columns, broken between words.
+std::string Comment(std::string_view text) {
+  std::string out;
+  while (!text.empty()) {
+    size_t cut = text.size();
+    if (cut > 88) {
+      cut = text.rfind(' ', 88);
+      if (cut == std::string_view::npos) cut = text.size();
+    }
+    out += "# " + std::string(text.substr(0, cut)) + "\n";
+    text.remove_prefix(std::min(text.size(), cut + 1));
+  }
+  return out;
+}
+
 }  // namespace
 
 NodeConfig DefaultConfig(const std::string& base_dir) {
@@ -193,7 +209,7 @@ Result<std::string> DefaultConfigText(const std::vector<ConfigOverride>& overrid
       std::string name = std::string(o.section) + "." + std::string(o.key);
       auto it = values.find(name);
       std::string value = it != values.end() ? it->second : std::string(o.default_value);
-      out += "\n# " + std::string(o.doc) + "\n# " + internal::DescribeType(o) +
+      out += "\n" + Comment(o.doc) + "# " + internal::DescribeType(o) +
              (o.optional ? ", may be empty" : "") +
              "; default: " + (o.default_value.empty() ? "(empty)" : std::string(o.default_value)) +
              "\n";
