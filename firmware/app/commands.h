@@ -1,0 +1,33 @@
+#pragma once
+// carnet-terminal command groups. main.cc dispatches `carnet-terminal <command> ...` to one of
+// these; each group lives in its own <group>_cmd.cc and returns the process exit code.
+//
+// Exit codes shared by every command (README.md):
+//   0 success
+//   1 failure: pcscd not running, reader or card error, malformed card data
+//   2 usage: unknown option, missing value, unreadable configuration file
+//   3 no suitable card: the card the command needs is not in any reader
+//   4 wrong PIN or PUK (tries left printed), or a PIN that cannot be right (no try spent)
+//   5 PIN (or PUK) blocked
+
+#include <span>
+#include <string_view>
+
+namespace carnet::fw::app {
+
+using Args = std::span<const std::string_view>;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNoCard = 3;
+inline constexpr int kExitWrongPin = 4;
+inline constexpr int kExitBlocked = 5;
+
+// `carnet-terminal cards` (cards_cmd.cc): every reader, its card, identity and trust.
+int RunCards(Args args);
+// `carnet-terminal pin` and `unblock` (pin_cmd.cc): the CPS holder PIN.
+int RunPin(Args args);
+int RunUnblock(Args args);
+
+}  // namespace carnet::fw::app
