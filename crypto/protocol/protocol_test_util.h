@@ -130,7 +130,8 @@ inline Value WithKeys(const Value& map,
                       const std::optional<Value>& value) {
   std::vector<crypto::cbor::MapEntry> entries;
   bool found = false;
-  for (const auto& [k, v] : *map.AsMap()) {
+  const auto map_entries = map.AsMap();
+  for (const auto& [k, v] : *map_entries) {
     if (k != Value::Text(keys[depth])) {
       entries.emplace_back(k, v);
       continue;

@@ -142,8 +142,11 @@ Result<Sha256Digest> MapReader::Digest(std::string_view key) {
 }
 
 Status MapReader::Finish() const {
-  for (const auto& [key, unused] : *map_->AsMap()) {
-    std::string_view name = *key.AsText();
+  // Keep the Result alive: a range-for over `*map_->AsMap()` would iterate a span inside a
+  // destroyed temporary (found by protocol_request_fuzz under ASan).
+  const auto entries = map_->AsMap();
+  for (const auto& [key, unused] : *entries) {
+    const std::string_view name = *key.AsText();
     if (std::find(read_.begin(), read_.end(), name) == read_.end()) {
       return InvalidArgument(path_ + ": unknown key \"" + std::string(name) + "\"");
     }
