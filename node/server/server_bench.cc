@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   int requests = argc > 2 ? std::atoi(argv[2]) : 2000;
   ServerOptions o = testing::TestOptions();
   o.admin_enabled = false;
+  o.max_requests_per_connection = 1u << 30;
   o.io_threads = std::max(1u, std::thread::hardware_concurrency());
   auto server = testing::StartServer(o, NodeRoutes(Ok, Ok, Ok));
   std::printf("io threads %u, P-256, TLS 1.2, %s\n", o.io_threads, "ECDHE-ECDSA-AES128-GCM");

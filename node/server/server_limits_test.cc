@@ -103,6 +103,23 @@ TEST(ServerLimits, IdleKeepAliveConnectionIsClosed) {
   LONGS_EQUAL(1, server->metrics().timeouts(TimeoutKind::kIdle));
 }
 
+TEST(ServerLimits, ClientThatDoesNotReadIsCutAtTheWriteTimeout) {
+  ServerOptions o = testing::TestOptions();
+  o.write_timeout = 1000ms;
+  auto big = [](const HttpRequest&, const PeerInfo&) {
+    HttpResponse r;
+    r.body.assign(32u << 20, 'w');  // far more than the loopback socket buffers hold
+    return r;
+  };
+  auto server = testing::StartServer(o, NodeRoutes(Ok, big, Ok));
+  auto c = Connected(server->port(), TerminalTls());
+  CHECK(c->SendPlain("GET /v1/log/sth HTTP/1.1\r\n\r\n").ok());  // and never read
+  WaitUntil([&] { return server->metrics().timeouts(TimeoutKind::kWrite) == 1; });
+  LONGS_EQUAL(1, server->metrics().timeouts(TimeoutKind::kWrite));
+  WaitUntil([&] { return server->metrics().connections_open() == 0; });
+  LONGS_EQUAL(0, server->metrics().connections_open());
+}
+
 TEST(ServerLimits, SilentClientIsCutAtTheHandshakeTimeout) {
   ServerOptions o = testing::TestOptions();
   o.handshake_timeout = 500ms;
