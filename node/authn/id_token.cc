@@ -52,6 +52,18 @@ std::optional<Rejection> CheckTimes(const json::Value& claims, UnixMillis now, i
   return std::nullopt;
 }
 
+// The provider whose pinned key verifies the token, or nullptr. The issuer is decided by the
+// key, never by what the token says: "iss" is then only compared with it.
+const EcpsProvider* VerifyingProvider(const crypto::jose::Jws& jws,
+                                      const std::vector<EcpsProvider>& providers) {
+  for (const EcpsProvider& p : providers) {
+    for (const crypto::PublicKey& key : p.keys) {
+      if (crypto::jose::Verify(jws, key).ok()) return &p;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<Rejection> Authenticator::CheckIdToken(Context& ctx, UnixMillis now) const {
@@ -62,14 +74,7 @@ std::optional<Rejection> Authenticator::CheckIdToken(Context& ctx, UnixMillis no
   }
   auto jws = crypto::jose::ParseCompact(*request.actor.id_token);
   if (!jws.ok()) return Reject(RejectCode::kIdTokenInvalid, "id_token: " + jws.status().message());
-  // The issuer is the provider whose pinned key verifies, never what the token says it is:
-  // "iss" is then only compared with it.
-  const EcpsProvider* provider = nullptr;
-  for (const EcpsProvider& p : providers_) {
-    for (const crypto::PublicKey& key : p.keys) {
-      if (provider == nullptr && crypto::jose::Verify(*jws, key).ok()) provider = &p;
-    }
-  }
+  const EcpsProvider* provider = VerifyingProvider(*jws, providers_);
   if (provider == nullptr) {
     return Reject(RejectCode::kIdTokenSignature, "id_token is not signed by a pinned provider key");
   }

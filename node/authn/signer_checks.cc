@@ -17,8 +17,10 @@ bool NeedsNonRepudiation(protocol::Action action) {
          action == protocol::Action::kAddOwnDocument;
 }
 
-std::optional<Rejection> Authenticator::CheckCardSigner(Context& ctx, UnixMillis now) const {
-  const crypto::cose::Sign1& sign1 = ctx.opened->sign1;
+namespace {
+
+// Who may present a card signature at all, before any certificate is looked at.
+std::optional<Rejection> CheckCardRequestShape(const Authenticator::Context& ctx) {
   const protocol::Request& request = ctx.opened->request;
   if (request.actor.kind != protocol::ActorKind::kProfessional) {
     return Reject(RejectCode::kDeviceSignerMismatch,
@@ -31,17 +33,23 @@ std::optional<Rejection> Authenticator::CheckCardSigner(Context& ctx, UnixMillis
     return Reject(RejectCode::kDeviceSignerMismatch,
                   "an e-CPS request must be signed by the terminal's device key");
   }
-  if (sign1.x5chain.empty()) {
+  if (ctx.opened->sign1.x5chain.empty()) {
     return Reject(RejectCode::kSignerCertMissing, "no x5chain: the signer is unknown");
   }
-  std::vector<crypto::Certificate> chain;
-  for (const Bytes& der : sign1.x5chain) {
-    auto cert = crypto::Certificate::FromDer(der);
-    if (!cert.ok())
-      return Reject(RejectCode::kSignerUntrusted, "x5chain: " + cert.status().message());
-    chain.push_back(std::move(cert).value());
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Rejection> Authenticator::CheckCardSigner(Context& ctx, UnixMillis now) const {
+  if (auto r = CheckCardRequestShape(ctx)) return r;
+  const crypto::cose::Sign1& sign1 = ctx.opened->sign1;
+  const protocol::Request& request = ctx.opened->request;
+  auto parsed = crypto::Certificate::FromDer(sign1.x5chain.front());
+  if (!parsed.ok()) {
+    return Reject(RejectCode::kSignerUntrusted, "x5chain leaf: " + parsed.status().message());
   }
-  const crypto::Certificate& leaf = chain.front();
+  const crypto::Certificate& leaf = *parsed;
   // Checked before the signature so the reason is precise. An AUT signature on a deposit would
   // let anyone who can make the card authenticate (a session left open) commit its holder to a
   // document; a SIG signature on a read would spend the non-repudiation key on routine access.
@@ -57,8 +65,8 @@ std::optional<Rejection> Authenticator::CheckCardSigner(Context& ctx, UnixMillis
       crypto::cose::VerifyWithTrustStore(sign1, igc_trust_, purpose, now, {}, options_.require_crl);
   if (!s.ok()) {
     // Tell a bad signature from a bad chain (one more verification, on the failure path only).
-    if (!crypto::cose::Verify(sign1, leaf.public_key()).ok()) {
-      return Reject(RejectCode::kBadSignature, "COSE signature: " + s.message());
+    if (Status sig = crypto::cose::Verify(sign1, leaf.public_key()); !sig.ok()) {
+      return Reject(RejectCode::kBadSignature, "COSE signature: " + sig.message());
     }
     return Reject(RejectCode::kSignerUntrusted, "signer certificate: " + s.message());
   }
