@@ -95,7 +95,10 @@ Result<std::string> TerminalRegistry::Enroll(std::string_view csr_pem,
   crypto::IssueParams params;
   CARNET_ASSIGN_OR_RETURN(params.serial, RandomSerial(RngOr(rng)));
   params.not_before = clock.Now();
-  params.not_after = params.not_before + options.validity.count() * kHourMillis;
+  // Never past the CA's own expiry: the chain would stop verifying there anyway, and a
+  // certificate that outlives its issuer only hides the date the fleet must be re-enrolled.
+  params.not_after =
+      std::min(params.not_before + options.validity.count() * kHourMillis, ca.cert->NotAfter());
   params.key_usage = crypto::kKuDigitalSignature;
   params.ext_key_usage = {crypto::ExtendedKeyUsage::kClientAuth};
   CARNET_ASSIGN_OR_RETURN(crypto::Certificate cert,

@@ -54,6 +54,14 @@ TEST(TerminalRegistry, EnrollIssuesATrustedClientCertificateAndPersists) {
   STRCMP_EQUAL("TERM-0100", cert.CommonName().c_str());
   CHECK(cert.public_key().ToDer() == key.public_key().ToDer());
   CHECK(cert.NotBefore() == kNow);
+  CHECK(cert.NotAfter() == kNow + int64_t{3 * 365 * 24} * 3600 * 1000);
+  // A validity past the CA's expiry is cut at the CA's expiry.
+  EnrollOptions long_lived;
+  long_lived.validity = std::chrono::hours(24 * 365 * 20);
+  auto pem2 = reg.Enroll(CsrPem(NewEcKey(), "TERM-0200"), "TERM-0200", Ca(), clock, long_lived);
+  CHECK(pem2.ok());
+  CHECK(crypto::Certificate::FromPem(*pem2)->front().NotAfter() ==
+        GetEnv().pki.terminal_ca->cert.NotAfter());
   std::vector<crypto::Certificate> chain;
   chain.push_back(cert.Clone());
   CHECK(GetEnv().terminal_trust.Verify(chain, crypto::Purpose::kTlsClient, kNow).ok());
