@@ -29,7 +29,7 @@ Authenticator::Authenticator(const crypto::TrustStore& terminal_trust,
       igc_trust_(igc_trust),
       directory_(directory),
       providers_(std::move(providers)),
-      options_(std::move(options)) {}
+      options_(options) {}
 
 // The TLS layer proved the client holds the key of this certificate; here we decide whether
 // the certificate is one of ours. Chaining to the terminal CA is necessary but not enough: only

@@ -10,7 +10,7 @@
 namespace carnet::node::authn {
 namespace {
 
-constexpr size_t kMaxClaimsBytes = 8 * 1024;
+constexpr size_t kMaxClaimsBytes = size_t{8} * 1024;
 
 const std::string* StringClaim(const json::Value& claims, std::string_view name) {
   const json::Value* v = claims.Find(name);

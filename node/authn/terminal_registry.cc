@@ -11,8 +11,8 @@
 namespace carnet::node::authn {
 namespace {
 
-constexpr size_t kMaxRegistryBytes = 16 * 1024 * 1024;
-constexpr int64_t kHourMillis = 3600 * 1000;
+constexpr size_t kMaxRegistryBytes = size_t{16} * 1024 * 1024;
+constexpr int64_t kHourMillis = int64_t{3600} * 1000;
 
 Random& RngOr(Random* rng) { return rng != nullptr ? *rng : crypto::Drbg::ForThread(); }
 
