@@ -6,6 +6,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include <algorithm>
+#include <bit>
 #include <tuple>
 #include <vector>
 
