@@ -30,4 +30,19 @@ int RunCards(Args args);
 int RunPin(Args args);
 int RunUnblock(Args args);
 
+// The session commands (session_cmd.cc, dossier_cmd.cc, outbox_cmd.cc): `login`, `status`,
+// `open-dossier`, `deposit`, `list`, `read`, `consent`, `emergency`, `outbox list|flush`.
+int RunLogin(Args args);
+int RunStatus(Args args);
+int RunOpenDossier(Args args);
+int RunDeposit(Args args);
+int RunList(Args args);
+int RunRead(Args args);
+int RunConsent(Args args);
+int RunEmergency(Args args);
+int RunOutbox(Args args);
+
+// `carnet-terminal enroll` (enroll_cmd.cc): device key in the key store, CSR on stdout.
+int RunEnroll(Args args);
+
 }  // namespace carnet::fw::app

@@ -19,12 +19,23 @@ constexpr Command kCommands[] = {
      carnet::fw::app::RunCards},
     {"pin", "verify the professional's CPS PIN", carnet::fw::app::RunPin},
     {"unblock", "unblock the CPS PIN with the PUK and set a new PIN", carnet::fw::app::RunUnblock},
+    {"login", "check both cards, verify the PIN, authenticate the CPS", carnet::fw::app::RunLogin},
+    {"status", "session, cards, node reachability and outbox", carnet::fw::app::RunStatus},
+    {"open-dossier", "open the patient's dossier with their consent",
+     carnet::fw::app::RunOpenDossier},
+    {"deposit", "deposit a document (signed with the CPS SIG key)", carnet::fw::app::RunDeposit},
+    {"list", "list the patient's documents this professional may see", carnet::fw::app::RunList},
+    {"read", "read one document", carnet::fw::app::RunRead},
+    {"consent", "record the patient's consent for this professional", carnet::fw::app::RunConsent},
+    {"emergency", "emergency access (bris de glace, or --samu)", carnet::fw::app::RunEmergency},
+    {"outbox", "list or flush the requests waiting for the node", carnet::fw::app::RunOutbox},
+    {"enroll", "make the device key and its certificate request", carnet::fw::app::RunEnroll},
 };
 
 void Usage(std::FILE* out) {
   std::fprintf(out, "usage: carnet-terminal <command> [options]\n\ncommands:\n");
   for (const Command& c : kCommands) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::fprintf(out, "  %-13.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
   }
   std::fprintf(out,

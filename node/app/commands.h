@@ -19,4 +19,21 @@ int RunInit(Args args);
 // `carnet-node config check FILE | defaults` (config_cmd.cc).
 int RunConfig(Args args);
 
+// `carnet-node serve --config FILE` (serve_cmd.cc).
+int RunServe(Args args);
+
+// `carnet-node enroll-terminal --config FILE --csr CSR.pem --id ID` and
+// `carnet-node revoke-terminal --config FILE --id ID` (terminal_cmd.cc).
+int RunEnrollTerminal(Args args);
+int RunRevokeTerminal(Args args);
+
+// `carnet-node import-directory --config FILE EXTRACT` (directory_cmd.cc).
+int RunImportDirectory(Args args);
+
+// `carnet-node trace sth|export|prove|verify --config FILE ...` (trace_cmd.cc).
+int RunTrace(Args args);
+
+// `carnet-node retention sweep --config FILE [--now T]` (retention_cmd.cc).
+int RunRetention(Args args);
+
 }  // namespace carnet::node::app

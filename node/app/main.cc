@@ -19,6 +19,17 @@ constexpr Group kGroups[] = {
      carnet::node::app::RunInit},
     {"config", "check a node.conf, print every option with its default",
      carnet::node::app::RunConfig},
+    {"serve", "serve terminals and portals over mutual TLS", carnet::node::app::RunServe},
+    {"enroll-terminal", "certify a terminal's CSR and register it",
+     carnet::node::app::RunEnrollTerminal},
+    {"revoke-terminal", "revoke a terminal (its certificate goes on the terminal CRL)",
+     carnet::node::app::RunRevokeTerminal},
+    {"import-directory", "replace the node's RPPS directory extract",
+     carnet::node::app::RunImportDirectory},
+    {"trace", "signed tree head, export, proofs and audit of the trace log",
+     carnet::node::app::RunTrace},
+    {"retention", "destroy the keys of dossiers past their retention period",
+     carnet::node::app::RunRetention},
     {"policy", "explain a policy decision, print the habilitation matrix",
      carnet::node::app::RunPolicy},
 };
@@ -26,7 +37,7 @@ constexpr Group kGroups[] = {
 void Usage(std::FILE* out) {
   std::fprintf(out, "usage: carnet-node <command> [args...]\n\ncommands:\n");
   for (const Group& g : kGroups) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(g.name.size()), g.name.data(),
+    std::fprintf(out, "  %-17.*s %.*s\n", static_cast<int>(g.name.size()), g.name.data(),
                  static_cast<int>(g.summary.size()), g.summary.data());
   }
   std::fprintf(out, "\n'carnet-node <command> --help' describes a command.\n");

@@ -1,0 +1,39 @@
+// Placeholder so the command table links while this command is being written; replaced by
+// its implementation in the next commits.
+#include <cstdio>
+
+#include "firmware/app/commands.h"
+
+namespace carnet::fw::app {
+
+int RunOpenDossier(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+int RunDeposit(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+int RunList(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+int RunRead(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+int RunConsent(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+int RunEmergency(Args) {
+  std::fprintf(stderr, "carnet-terminal: this command is not built yet\n");
+  return kExitFailure;
+}
+
+}  // namespace carnet::fw::app
