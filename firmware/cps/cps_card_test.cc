@@ -223,7 +223,7 @@ TEST(CpsCard, EmptyAnswerMidSignatureIsARemoval) {
     if (cmd.size() > 2 && cmd[1] == 0x2A && cmd[2] == 0x9E) return Bytes{};
     return answer;
   };
-  CHECK_FAILS_WITH(card->SignSig(Msg(100)), StatusCode::kUnavailable, "card removed or mute");
+  CHECK_FAILS_WITH(card->SignSig(Msg(100)), StatusCode::kUnavailable, "card answered 0 bytes");
   CHECK(!card->pin_verified());
 }
 

@@ -69,18 +69,11 @@ Status CpsCard::CheckSession() {
 // reader, or shown by the card answering 6982 although we had verified the PIN) means the
 // PIN must be presented again; removal keeps kUnavailable.
 Status CpsCard::KeyOperationError(const Status& s, std::string_view operation) {
+  // hal also reports as removal the empty answer pcscd gives when the card is pulled while it
+  // computes (before its next poll sees the removal).
   if (hal::IsCardRemoved(s)) {
     verified_session_.reset();
     return Unavailable(std::string(operation) + ": card removed, nothing was signed (" +
-                       s.message() + ")");
-  }
-  // vpcd/pcscd hand back an empty answer (hal: kDataLoss "answered 0 bytes") when the card
-  // is pulled while it computes; pcscd reports the removal only at its next poll.
-  if (s.code() == StatusCode::kDataLoss &&
-      s.message().find("answered 0 bytes") != std::string::npos) {
-    verified_session_.reset();
-    return Unavailable(std::string(operation) +
-                       ": card removed or mute mid-command (empty answer), nothing was signed (" +
                        s.message() + ")");
   }
   if (hal::IsCardStateLost(s) || state_lost_) {

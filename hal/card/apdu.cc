@@ -41,8 +41,14 @@ Result<Bytes> CommandApdu::Serialize() const {
   if (le.has_value() && (*le == 0 || *le > kExtendedLeMax)) {
     return InvalidArgument("APDU Le must be 1..65536 bytes");
   }
-  Bytes out = {cla, ins, p1, p2};
   const bool ext = IsExtended();
+  // Sized once: growing would free a buffer holding the command data (a PIN block) unwiped.
+  size_t size = 4;
+  if (!data.empty()) size += (ext ? 3u : 1u) + data.size();
+  if (le.has_value()) size += ext ? (data.empty() ? 3u : 2u) : 1u;
+  Bytes out;
+  out.reserve(size);
+  out = {cla, ins, p1, p2};
   if (!data.empty()) {
     if (ext) {
       out.push_back(0x00);

@@ -28,6 +28,21 @@ TEST(Apdu, SerializesExtendedWhenShortDoesNotFit) {
   CHECK(H("00b00000000200") == CommandApdu::MakeLe(0, 0xB0, 0, 0, 512).Serialize().value());
 }
 
+TEST(Apdu, SerializeAllocatesOnce) {
+  // Growing the buffer would free a copy of the command data (a VERIFY's PIN block) unwiped:
+  // the serialized command must be built in one allocation of exactly its size.
+  const Bytes pin = ToBytes("1234\xff\xff\xff\xff");
+  for (bool extended : {false, true}) {
+    CommandApdu verify = CommandApdu::MakeDataLe(0, 0x20, 0, 0x01, pin, 256);
+    verify.force_extended = extended;
+    Bytes raw = verify.Serialize().value();
+    LONGS_EQUAL(extended ? 4 + 3 + 8 + 2 : 4 + 1 + 8 + 1, raw.size());
+    LONGS_EQUAL(raw.size(), raw.capacity());
+  }
+  Bytes case2 = CommandApdu::MakeLe(0, 0xB0, 0, 0, 512).Serialize().value();
+  LONGS_EQUAL(case2.size(), case2.capacity());
+}
+
 TEST(Apdu, SerializeRejectsBadLe) {
   CHECK_FALSE(CommandApdu::MakeLe(0, 0xB0, 0, 0, 0).Serialize().ok());
   CHECK_FALSE(CommandApdu::MakeLe(0, 0xB0, 0, 0, 65537).Serialize().ok());

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "hal/base/secure_wipe.h"
+
 namespace carnet::hal {
 namespace {
 constexpr std::string_view kRemovedPrefix = "card removed";
@@ -50,9 +52,18 @@ Result<ConnectInfo> CardReader::Connect(const std::string& reader, ShareMode mod
 }
 
 Result<ResponseApdu> CardReader::TransmitRaw(const CommandApdu& command) {
-  CARNET_ASSIGN_OR_RETURN(Bytes raw, command.Serialize());
-  CARNET_ASSIGN_OR_RETURN(Bytes answer, DoTransmit(raw));
+  auto raw = command.Serialize();
+  if (!raw.ok()) return raw.status();
+  ScopedWipe wipe_raw(*raw);  // a VERIFY command carries the PIN block
+  CARNET_ASSIGN_OR_RETURN(Bytes answer, DoTransmit(*raw));
   ++stats_.apdus;
+  if (answer.empty()) {
+    // Even a refusal carries SW1 SW2: no byte at all means nobody answered. pcscd (and vpcd)
+    // hand back an empty answer when the card is pulled mid-command, before their next poll
+    // reports the removal; callers get the one removal signal, not a data error to decode.
+    return CardRemovedError("card answered 0 bytes to " + command.HeaderString() +
+                            " (pulled out or mute mid-command)");
+  }
   auto response = ResponseApdu::Parse(answer);
   if (!response.ok()) {
     return DataLoss("card answered " + std::to_string(answer.size()) +
@@ -63,6 +74,7 @@ Result<ResponseApdu> CardReader::TransmitRaw(const CommandApdu& command) {
 
 Result<ResponseApdu> CardReader::Transmit(const CommandApdu& command) {
   CommandApdu first = command;
+  ScopedWipe wipe_first(first.data);  // the copy is resent on 6Cxx; it may hold a PIN block
   // T=0 cannot carry Lc and Le in one TPDU: send case 4 as case 3 and collect the answer with
   // GET RESPONSE (what the CPS3 traces and OpenSC's apdu.c do, cards.md §1.6).
   if (protocol_ == Protocol::kT0 && !first.data.empty() && first.le.has_value()) {

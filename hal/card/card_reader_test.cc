@@ -82,6 +82,22 @@ TEST(CardReader, MalformedAnswerIsAClearError) {
   CHECK(r.status().message().find("not a response APDU") != std::string::npos);
 }
 
+TEST(CardReader, EmptyAnswerMidCommandIsARemoval) {
+  // What pcscd hands back when the card is pulled while it computes: success, no byte.
+  reader.InjectFault(FakeCardReader::Fault::kEmptyAnswer);
+  auto r = reader.Transmit(CommandApdu::MakeLe(0, 0x2A, 0x9E, 0x9A, 256));
+  CHECK_TEXT(IsCardRemoved(r.status()), r.status().ToString().c_str());
+  CHECK(r.status().message().find("0 bytes to 00 2A 9E 9A") != std::string::npos);
+}
+
+TEST(CardReader, EmptyAnswerToAGetResponseIsARemoval) {
+  reader.Expect(H("002a9e9a00"), H("6100"));
+  reader.Expect(H("00c0000000"), Bytes{});
+  auto r = reader.Transmit(CommandApdu::MakeLe(0, 0x2A, 0x9E, 0x9A, 256));
+  CHECK_TEXT(IsCardRemoved(r.status()), r.status().ToString().c_str());
+  CHECK(r.status().message().find("00 C0 00 00") != std::string::npos);
+}
+
 TEST(CardReader, RemovalAndResetHaveDistinctStatuses) {
   const uint64_t session = reader.card_session();
   reader.InjectFault(FakeCardReader::Fault::kReset);

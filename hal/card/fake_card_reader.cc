@@ -77,6 +77,8 @@ Result<Bytes> FakeCardReader::DoTransmit(ByteView command) {
       return DeadlineExceeded("fake reader: reader stalled");
     case Fault::kMalformed:
       return Bytes{0x90};
+    case Fault::kEmptyAnswer:
+      return Bytes{};
     case Fault::kNone:
       break;
   }

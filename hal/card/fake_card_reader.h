@@ -7,7 +7,7 @@
 //     fails the exchange with kInternal naming the bytes (so a test sees exactly what differed);
 //   - a handler: any function from command bytes to response bytes (e.g. the card simulator's
 //     APDU engine), used once the script is empty.
-// Faults are injected for the next exchange: removal, reset, stall, malformed answer.
+// Faults are injected for the next exchange: removal, reset, stall, malformed or empty answer.
 
 #include <deque>
 #include <functional>
@@ -23,7 +23,9 @@ namespace carnet::hal {
 class FakeCardReader final : public CardReader {
  public:
   using Handler = std::function<Bytes(ByteView command)>;
-  enum class Fault { kNone, kRemoved, kReset, kStall, kMalformed };
+  // kEmptyAnswer: the exchange "succeeds" with no byte, what pcscd gives when the card is
+  // pulled mid-command.
+  enum class Fault { kNone, kRemoved, kReset, kStall, kMalformed, kEmptyAnswer };
 
   FakeCardReader() = default;
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "hal/base/log.h"
+#include "hal/base/secure_wipe.h"
 #include "hal/card/watchdog.h"
 
 namespace carnet::hal {
@@ -289,6 +290,8 @@ Result<Bytes> PcscCardReader::DoTransmit(ByteView command) {
     Bytes recv = Bytes(kMaxResponse);
     DWORD recv_len = 0;
     LONG rv = SCARD_E_TIMEOUT;
+    // The command may be a VERIFY with the PIN block; a stalled call may free it much later.
+    ~Exchange() { SecureWipe(send); }
   };
   auto ex = std::make_shared<Exchange>();
   ex->send.assign(command.begin(), command.end());
@@ -312,6 +315,15 @@ Result<Bytes> PcscCardReader::DoTransmit(ByteView command) {
                             " ms; reconnect to continue");
   }
   if (ex->rv != SCARD_S_SUCCESS) return OnCardError(ex->rv, "SCardTransmit");
+  if (ex->recv_len == 0) {
+    // pcscd returns success with no byte (not even SW1 SW2) when the card is pulled while it
+    // computes; SCARD_W_REMOVED_CARD only comes at its next poll. Same signal, same cleanup.
+    impl_->in_transaction = false;
+    impl_->connection.reset();
+    log::Info("card removed (empty answer)", {{"reader", impl_->reader}});
+    return CardRemovedError("SCardTransmit on " + impl_->reader +
+                            ": card answered 0 bytes (pulled out or mute mid-command)");
+  }
   ex->recv.resize(ex->recv_len);
   return std::move(ex->recv);
 }
