@@ -1,11 +1,13 @@
-# carnet_add_test(NAME name SOURCES a_test.cc... LIBS lib...)
+# carnet_add_test(NAME name SOURCES a_test.cc... LIBS lib... [NO_CTEST])
 #
+# NO_CTEST builds the executable without registering it: for suites that only mean something
+# when a harness starts their real parts (pcscd, a node) and registers them itself.
 # CppUTest registers tests through static constructors, so test sources are compiled straight
 # into their executable (never into a static library, where the linker would drop them). Each
 # executable is one CTest test; under a cross preset CMAKE_CROSSCOMPILING_EMULATOR (qemu-user)
 # runs it.
 function(carnet_add_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "NO_CTEST" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES} ${CMAKE_SOURCE_DIR}/tests/support/test_main.cc)
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} dep::cpputest)
   # Leaks are found by LeakSanitizer in the asan stage. CppUTest's operator-new macros would
@@ -18,6 +20,9 @@ function(carnet_add_test)
   target_compile_options(${T_NAME} PRIVATE
     $<TARGET_PROPERTY:carnet_warnings,INTERFACE_COMPILE_OPTIONS>
     -Wno-old-style-cast -Wno-conversion -Wno-sign-conversion)
+  if(T_NO_CTEST)
+    return()
+  endif()
   add_test(NAME ${T_NAME} COMMAND ${T_NAME} -c)
   set_tests_properties(${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 300)
 endfunction()
