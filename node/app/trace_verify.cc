@@ -31,7 +31,7 @@ constexpr std::string_view kCmd = "trace";
 constexpr size_t kMaxSthFile = 1 << 20;
 
 struct Audit {
-  uint64_t entries = 0;
+  std::optional<uint64_t> entries;  // nullopt: the log could not even be read back
   size_t heads_checked = 0;
   std::optional<trace::SignedTreeHead> latest;
   bool signed_now = false;  // no recorded head: checked against one signed by this run
@@ -134,7 +134,8 @@ void Print(const config::NodeConfig& config, const Audit& audit, bool as_json) {
   if (as_json) {
     json::Value v = json::Value::MakeObject();
     v.Set("ok", json::Value::Bool(audit.failure.empty()));
-    v.Set("entries", json::Value::Int(static_cast<int64_t>(audit.entries)));
+    v.Set("entries",
+          audit.entries ? json::Value::Int(static_cast<int64_t>(*audit.entries)) : json::Value());
     v.Set("heads_checked", json::Value::Int(static_cast<int64_t>(audit.heads_checked)));
     v.Set("latest_tree_size", audit.latest
                                   ? json::Value::Int(static_cast<int64_t>(audit.latest->tree_size))
@@ -144,8 +145,13 @@ void Print(const config::NodeConfig& config, const Audit& audit, bool as_json) {
     std::printf("%s\n", json::Write(v).c_str());
     return;
   }
-  std::printf("trace log %s: %llu entries\n", config.store.database.c_str(),
-              static_cast<unsigned long long>(audit.entries));
+  if (audit.entries) {
+    std::printf("trace log %s: %llu entries\n", config.store.database.c_str(),
+                static_cast<unsigned long long>(*audit.entries));
+  } else {
+    std::printf("trace log %s: its stored rows do not match their hashes\n",
+                config.store.database.c_str());
+  }
   if (!audit.failure.empty()) {
     std::printf("FAILED: %s\n", audit.failure.c_str());
     return;
@@ -156,7 +162,7 @@ void Print(const config::NodeConfig& config, const Audit& audit, bool as_json) {
                                : "");
   std::printf("latest head: %s\n", HeadName(*audit.latest).c_str());
   std::printf("entries after it (not yet covered by a signed head): %llu\n",
-              static_cast<unsigned long long>(audit.entries - audit.latest->tree_size));
+              static_cast<unsigned long long>(*audit.entries - audit.latest->tree_size));
   std::printf("OK\n");
 }
 
