@@ -145,7 +145,12 @@ Result<PinStatusInfo> CpsCard::PinStatus() {
   CARNET_ASSIGN_OR_RETURN(ResponseApdu r, Exchange(in::VerifyCmd({})));
   PinStatusInfo info;
   if (r.ok()) {
+    // The card itself says its PIN is verified in this power cycle (e.g. by an earlier
+    // command of the terminal, the card left powered with SCARD_LEAVE_CARD): key operations
+    // may go on without the PIN being presented again. A reset clears it on the card.
     info.verified = true;
+    verified_session_ = reader_.card_session();
+    state_lost_ = false;
   } else if ((r.sw & 0xFFF0) == 0x63C0) {
     info.tries_left = r.sw & 0x0F;
     info.blocked = info.tries_left == 0;

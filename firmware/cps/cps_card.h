@@ -136,6 +136,9 @@ class CpsCard {
   Result<Bytes> ReadAutCertificate();
   Result<Bytes> ReadSigCertificate();
 
+  // VERIFY without data. When the card answers that its PIN is verified, this object adopts
+  // that state (pin_verified() true for the current card session): how a later terminal
+  // command resumes a login without the PIN being cached anywhere.
   Result<PinStatusInfo> PinStatus();
   // Transport/card errors are Status; wrong/blocked PIN is a PinResult.
   Result<PinResult> VerifyPin(const crypto::SecretBytes& pin);
