@@ -21,15 +21,17 @@
 // and RNG are the system ones unless the options give others (tests).
 //
 // Thread-safety: after Open, every accessor is safe from any thread; the store, the trace log
-// and the authenticator are themselves thread-safe. Reloading (a new directory or registry)
-// means opening a new context (or calling ReloadAuthn, below, when no request is in flight).
+// and the authenticator are themselves thread-safe. The registry and directory are reloaded
+// when their files change (authn(), below).
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "crypto/core/pk.h"
+#include "crypto/core/random.h"
 #include "crypto/core/secret.h"
 #include "crypto/x509/presence_proof.h"
 #include "crypto/x509/trust_store.h"
@@ -53,7 +55,7 @@ inline constexpr char kDefaultEcpsIssuer[] = "https://ecps.test.carnet/";
 
 struct ContextOptions {
   const Clock* clock = nullptr;  // nullptr = the system clock (owned by the context)
-  Random* rng = nullptr;         // nullptr = the system RNG (owned by the context)
+  Random* rng = nullptr;         // nullptr = crypto::Drbg::ForThread() on each call
   std::string ecps_issuer = kDefaultEcpsIssuer;
 };
 
@@ -71,7 +73,8 @@ class NodeContext {
 
   const config::NodeConfig& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
-  Random& rng() const { return *rng_; }
+  // The options' RNG, else the calling thread's DRBG (a DRBG is not shared between threads).
+  Random& rng() const { return rng_ != nullptr ? *rng_ : crypto::Drbg::ForThread(); }
 
   // --- OpenStore and Open ---
   store::SqliteStore& store() const { return *store_; }
@@ -82,8 +85,6 @@ class NodeContext {
   const crypto::PublicKey& log_public_key() const { return *log_public_key_; }
 
   // --- Open only (precondition: the context was made by Open) ---
-  const authn::TerminalRegistry& registry() const { return *registry_; }
-  const directory::Directory& directory() const { return *directory_; }
   const crypto::TrustStore& terminal_trust() const { return *terminal_trust_; }
   const crypto::TrustStore& igc_trust() const { return *igc_trust_; }
   // nullopt when trust.vitale_ca is not configured: presence proofs cannot be checked and a
@@ -91,22 +92,31 @@ class NodeContext {
   const std::optional<crypto::VitaleTrust>& vitale_trust() const { return vitale_trust_; }
   const policy::HabilitationMatrix& matrix() const { return *matrix_; }
   const policy::Engine& engine() const { return *engine_; }
-  const authn::Authenticator& authenticator() const { return *authenticator_; }
-  bool has_authn() const { return authenticator_ != nullptr; }
 
-  // Re-reads the registry and the directory and rebuilds the authenticator (after
-  // enroll/revoke/import-directory). Not thread-safe: only with no request in flight.
-  Status ReloadAuthn();
+  // The registry, directory and authenticator as of the files on disk: when
+  // terminals.registry or directory.file changed since the last call (enroll-terminal,
+  // revoke-terminal, import-directory while serving), they are re-read first, so a revoked
+  // terminal is refused from its next request on. A file that no longer loads keeps the last
+  // good snapshot (and the error is returned by ReloadStatus). Thread-safe; a request keeps
+  // the snapshot it started with.
+  struct Authn {
+    std::unique_ptr<authn::TerminalRegistry> registry;
+    std::unique_ptr<directory::Directory> directory;
+    std::unique_ptr<authn::Authenticator> authenticator;
+    std::string registry_stamp;  // size, mtime and inode of the files read
+    std::string directory_stamp;
+  };
+  std::shared_ptr<const Authn> authn() const;
+  Status ReloadStatus() const;
 
  private:
   NodeContext() = default;
   Status OpenStoreParts(const ContextOptions& options);
   Status OpenAuthnParts(const ContextOptions& options);
-  Status BuildAuthenticator();
+  Result<std::shared_ptr<const Authn>> LoadAuthn() const;
 
   config::NodeConfig config_;
   std::unique_ptr<Clock> owned_clock_;
-  std::unique_ptr<Random> owned_rng_;
   const Clock* clock_ = nullptr;
   Random* rng_ = nullptr;
 
@@ -117,15 +127,15 @@ class NodeContext {
   std::unique_ptr<crypto::PublicKey> log_public_key_;
 
   std::string ecps_issuer_;
-  std::unique_ptr<authn::TerminalRegistry> registry_;
-  std::unique_ptr<directory::Directory> directory_;
   std::unique_ptr<crypto::TrustStore> terminal_trust_;
   std::unique_ptr<crypto::TrustStore> igc_trust_;
-  std::vector<authn::EcpsProvider> providers_;
+  std::vector<std::string> ecps_key_pems_;  // PublicKey does not copy: parsed per build
   std::optional<crypto::VitaleTrust> vitale_trust_;
   std::unique_ptr<policy::HabilitationMatrix> matrix_;
   std::unique_ptr<policy::Engine> engine_;
-  std::unique_ptr<authn::Authenticator> authenticator_;
+  mutable std::mutex authn_mu_;
+  mutable std::shared_ptr<const Authn> authn_;
+  mutable Status reload_status_;
 };
 
 }  // namespace carnet::node::service

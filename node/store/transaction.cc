@@ -89,6 +89,32 @@ Status Transaction::SetDocumentStatus(std::string_view id,
   return ExpectChanged(db_, "document " + std::string(id));
 }
 
+Status Transaction::SetDocumentConfidentiality(std::string_view id,
+                                               uint64_t version,
+                                               std::string_view confidentiality) {
+  CARNET_ASSIGN_OR_RETURN(int64_t sql_version, ToSqlInteger(version, "version"));
+  CARNET_ASSIGN_OR_RETURN(
+      auto update,
+      db_.Prepare("UPDATE documents SET confidentiality = ? WHERE id = ? AND version = ?"));
+  CARNET_TRY(update.BindText(1, confidentiality));
+  CARNET_TRY(update.BindText(2, id));
+  CARNET_TRY(update.BindInt(3, sql_version));
+  CARNET_TRY(update.Run());
+  return ExpectChanged(db_, "document " + std::string(id));
+}
+
+Result<bool> Transaction::HasNotification(NotificationKind kind,
+                                          std::string_view ins,
+                                          std::string_view actor_id_nat) {
+  CARNET_ASSIGN_OR_RETURN(auto query,
+                          db_.Prepare("SELECT 1 FROM notifications WHERE kind = ? AND ins = ? "
+                                      "AND actor_id_nat = ? LIMIT 1"));
+  CARNET_TRY(query.BindText(1, NotificationKindName(kind)));
+  CARNET_TRY(query.BindText(2, ins));
+  CARNET_TRY(query.BindText(3, actor_id_nat));
+  return query.Step();
+}
+
 Status Transaction::PutRequest(const RequestRecord& r) {
   CARNET_ASSIGN_OR_RETURN(auto insert,
                           db_.Prepare("INSERT INTO requests (request_id, terminal_id, "

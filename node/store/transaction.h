@@ -38,10 +38,20 @@ class Transaction {
   Status PutDocument(const DocumentRecord& document);
   Status SetDocumentStatus(std::string_view id, uint64_t version, std::string_view status);
 
+  // The confidentiality text of one stored version (masking, reveal: node/service).
+  Status SetDocumentConfidentiality(std::string_view id,
+                                    uint64_t version,
+                                    std::string_view confidentiality);
+
   Status PutRequest(const RequestRecord& request);
 
   // Returns the id of the new (pending) notification.
   Result<int64_t> PutNotification(const NotificationRecord& notification);
+  // Whether a notification of `kind` about `ins` and `actor_id_nat` exists, delivered or not
+  // (node/service sends the first-access notice once per professional and patient).
+  Result<bool> HasNotification(NotificationKind kind,
+                               std::string_view ins,
+                               std::string_view actor_id_nat);
   // kNotFound for an unknown id; a delivered notification keeps its first time.
   Status MarkNotificationDelivered(int64_t id, UnixMillis delivered_at);
 
