@@ -1,0 +1,260 @@
+# shellcheck shell=bash
+# Helpers of the demo story (story.sh sources this file). Everything here runs real programs;
+# nothing decides in place of the node. README.md in this folder describes the story.
+#
+# Needs: BIN (the folder of carnet-*), WORK (scratch folder), PKI (test PKI), DEMO_DIR.
+
+# ---------- printing and checking ----------
+STEP=0
+NOT_YET=()   # "<step>: <command>" for each step that could not run yet
+
+say() { printf '%s\n' "$*"; }
+# step "what happens": numbers and prints the line that opens a story step.
+step() {
+  STEP=$((STEP + 1))
+  printf '\n%2d. %s\n' "$STEP" "$*"
+}
+ok() { printf '      ok: %s\n' "$*"; }
+detail() { printf '          %s\n' "$*"; }
+
+# fail WHAT: the story stops loudly; the last outputs are shown.
+fail() {
+  printf '\nDEMO FAILED at step %d: %s\n' "$STEP" "$*" >&2
+  for f in "$WORK/last.out" "$WORK/last.err"; do
+    [[ -s $f ]] && { printf -- '--- %s\n' "${f##*/}" >&2; tail -n 30 "$f" >&2; }
+  done
+  exit 1
+}
+
+# expect WANT GOT WHAT: WANT and GOT are decisions ("allow", "deny:RULE", "queued"...).
+expect() {
+  local want=$1 got=$2 what=$3
+  [[ $got == "$want" ]] || fail "$what: the decision is '$got', expected '$want'"
+  ok "$what -> $got"
+}
+
+# not_yet WHY: the step needs a command that is not built yet. It is reported, the story
+# goes on, and run.sh exits non-zero at the end when CARNET_DEMO_STRICT=1.
+not_yet() {
+  NOT_YET+=("step $STEP: $1")
+  printf '      NOT YET: %s: this step cannot run\n' "$1"
+}
+
+# have BINARY COMMAND...: whether `BINARY COMMAND --help` works (placeholders exit non-zero).
+have() {
+  local bin=$1
+  shift
+  "$BIN/$bin" "$@" --help >/dev/null 2>&1
+}
+
+# needs REQUIREMENT...: each is "BINARY COMMAND..." (must answer --help: placeholders do not)
+# or "@flag" (set by an earlier step with `done_ flag`). The first one missing is reported as
+# NOT YET and needs returns 1: use as `needs "carnet-node serve" @dossier || return 0`.
+declare -A DONE=()
+done_() { DONE[$1]=1; }
+needs() {
+  local r
+  for r in "$@"; do
+    if [[ $r == @* ]]; then
+      [[ -n ${DONE[${r#@}]:-} ]] && continue
+      not_yet "it needs what an earlier step (${r#@}) makes"
+      return 1
+    fi
+    # shellcheck disable=SC2086 # "BINARY COMMAND" is split on purpose
+    have $r && continue
+    not_yet "$r is not built yet"
+    return 1
+  done
+}
+
+# run CMD...: runs CMD with stdout/stderr in $WORK/last.{out,err}; sets RC.
+run() {
+  RC=0
+  "$@" >"$WORK/last.out" 2>"$WORK/last.err" || RC=$?
+}
+# must CMD...: run, and the story fails if CMD fails.
+must() {
+  run "$@"
+  [[ $RC -eq 0 ]] || fail "'${*##*/}' exited $RC"
+}
+
+# json FILE EXPR: a Python expression over the JSON document `d` in FILE.
+json() {
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+pki() { json "$PKI/index.json" "$1"; }
+
+# ---------- processes: everything started is stopped by stop_all ----------
+declare -A PIDS=()
+ORDER=()
+
+# spawn NAME CMD...: starts CMD in the background, output in $WORK/NAME.log.
+spawn() {
+  local name=$1
+  shift
+  "$@" </dev/null >"$WORK/$name.log" 2>&1 &
+  PIDS[$name]=$!
+  ORDER+=("$name")
+}
+
+# stop NAME: SIGTERM, up to 10 s to finish, then SIGKILL.
+stop() {
+  local pid=${PIDS[$1]:-}
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  unset "PIDS[$1]"
+}
+
+stop_all() {
+  local i
+  for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do stop "${ORDER[$i]}"; done
+}
+
+alive() { [[ -n ${PIDS[$1]:-} ]] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
+
+# ---------- cards: one carnet-cardsim per card, swapped in the slots like at a counter ----------
+declare -A CARD_IN=()   # slot -> card name currently inserted
+
+# card_ctl NAME COMMAND: a control command on the card's socket ("OK..." expected).
+card_ctl() {
+  local reply
+  reply=$(python3 - "$WORK/card-$1.sock" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+buf = b""
+while not buf.endswith(b"\n"):
+    chunk = s.recv(256)
+    if not chunk:
+        break
+    buf += chunk
+print(buf.decode().strip())
+PY
+) || fail "card $1: control socket unreachable"
+  [[ $reply == OK* ]] || fail "card $1: $2 answered '$reply'"
+}
+
+# insert NAME: the card of profile cards/NAME.json goes into its slot (the card that was
+# there is pulled out first). A card inserted before keeps its state (PIN tries...).
+insert() {
+  local name=$1 slot
+  slot=$(json "$DEMO_DIR/cards/$name.json" "d['slot']")
+  local current=${CARD_IN[$slot]:-}
+  [[ $current == "$name" ]] && return 0
+  if [[ -n $current ]]; then
+    card_ctl "$current" REMOVE
+    wait_reader "$slot" ""
+  fi
+  if alive "card-$name"; then
+    card_ctl "$name" REINSERT
+  else
+    spawn "card-$name" "$BIN/carnet-cardsim" --config "$DEMO_DIR/cards/$name.json" --pki "$PKI" \
+      --control-socket "$WORK/card-$name.sock"
+    for _ in $(seq 100); do [[ -S $WORK/card-$name.sock ]] && break; sleep 0.05; done
+  fi
+  CARD_IN[$slot]=$name
+  wait_reader "$slot" "$name"
+}
+
+# wait_reader SLOT NAME: until pcscd shows that slot empty (NAME "") or holding a card.
+wait_reader() {
+  local slot=$1 name=$2 present
+  for _ in $(seq 100); do
+    present=$("$BIN/carnet-terminal" cards --json 2>/dev/null | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["readers"]
+i = int(sys.argv[1])
+print("yes" if i < len(r) and r[i].get("card_present") else "no")' "$slot" 2>/dev/null || echo no)
+    if [[ -z $name && $present == no ]] || [[ -n $name && $present == yes ]]; then return 0; fi
+    sleep 0.1
+  done
+  fail "reader $slot: the card ${name:-removal} was not seen by pcscd (log: $WORK/card-$name.log)"
+}
+
+# ---------- the node ----------
+NODE_PORT=""
+
+# free_port: a TCP port nobody listens on now (the node keeps it across its restart, as a
+# real node keeps its address: the terminal's configuration names it).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# node_start: `carnet-node serve`, until it prints "listening on HOST:PORT".
+node_start() {
+  : >"$WORK/node.log"
+  spawn node "$BIN/carnet-node" serve --config "$NODE/node.conf"
+  for _ in $(seq 600); do
+    grep -q 'listening on ' "$WORK/node.log" && break
+    alive node || { cat "$WORK/node.log" >&2; fail "carnet-node serve stopped while starting"; }
+    sleep 0.1
+  done
+  grep -q "listening on 127.0.0.1:$NODE_PORT" "$WORK/node.log" ||
+    { cat "$WORK/node.log" >&2; fail "carnet-node serve did not say 'listening on 127.0.0.1:$NODE_PORT'"; }
+}
+node_stop() { stop node; }
+
+# ---------- the patient's portal: carnet-reqgen builds and signs, curl posts ----------
+# portal ACTION ARGS...: a portal request (device-signed by the enrolled portal, actor =
+# the patient) over mutual TLS. Sets HTTP and leaves the decoded answer in $WORK/portal.json.
+portal() {
+  local action=$1
+  shift
+  must "$BIN/carnet-reqgen" "$action" --pki "$PKI" --portal --signer-key "$WORK/portal.key.pem" \
+    --signer-cert "$WORK/portal.crt.pem" --terminal PORTAL-DEMO --out "$WORK/portal.cose" "$@"
+  HTTP=$(curl -sS --max-time 30 --cert "$WORK/portal.crt.pem" --key "$WORK/portal.key.pem" \
+    --cacert "$NODE/keys/operator-root.crt.pem" \
+    -H 'Content-Type: application/cose; cose-type="cose-sign1"' \
+    --data-binary "@$WORK/portal.cose" -o "$WORK/portal.resp" -w '%{http_code}' \
+    "https://localhost:$NODE_PORT/v1/requests") || fail "portal: curl could not reach the node"
+  must "$BIN/carnet-reqgen" decode-response "$WORK/portal.resp"
+  cp "$WORK/last.out" "$WORK/portal.json"
+}
+
+# decision FILE: "allow" or "deny:<rule>" (or "<code>" for a non-policy error) of an answer.
+decision() {
+  json "$1" "('deny:' + d['error'].get('rule', d['error']['code'])) if 'error' in d else 'allow'"
+}
+
+# ---------- the counter terminal ----------
+# term COMMAND ARGS...: carnet-terminal at the counter (its configuration is in
+# CARNET_TERMINAL_CONFIG). Output in $WORK/term.out, exit code in RC.
+term() {
+  run "$BIN/carnet-terminal" "$@"
+  cp "$WORK/last.out" "$WORK/term.out"
+}
+
+# term_decision: the decision in the last `term ... --json` output: "allow", "deny:<rule>",
+# "queued", or "error:<exit code>" when the command failed without a node decision.
+term_decision() {
+  python3 - "$WORK/term.out" "$RC" <<'PY'
+import json, sys
+rc = int(sys.argv[2])
+try:
+    d = json.load(open(sys.argv[1]))
+except ValueError:
+    print("error:%d" % rc)
+    sys.exit()
+err = d.get("error") if isinstance(d, dict) else None
+if isinstance(d, dict) and d.get("queued"):
+    print("queued")
+elif isinstance(err, dict):
+    print("deny:" + str(err.get("rule") or err.get("code")))
+elif rc == 0:
+    print("allow")
+else:
+    print("error:%d" % rc)
+PY
+}
+
+# login NAME PIN: the professional's card goes in slot 0 and its holder types the PIN.
+login() {
+  insert "$1"
+  run "$BIN/carnet-terminal" login --pin-stdin <<<"$2"
+  [[ $RC -eq 0 ]] || fail "login with the $1's card exited $RC"
+}
