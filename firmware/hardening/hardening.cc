@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -106,6 +108,13 @@ Status HardenProcess(const ProcessOptions& options) {
   CARNET_TRY(DisableCoreDumps());
   CARNET_TRY(SetNoNewPrivs());
   if (AnyUidRoot()) {
+    if (options.allow_root) {
+      std::fputs(
+          "carnet-terminal: warning: running as root (CARNET_TERMINAL_ALLOW_ROOT): "
+          "development only\n",
+          stderr);
+      return Status::Ok();
+    }
     if (!options.drop_privileges) {
       return PermissionDenied("refusing to run as root: start carnet-terminal as its own account");
     }
@@ -114,6 +123,16 @@ Status HardenProcess(const ProcessOptions& options) {
     CARNET_TRY(DisableCoreDumps());
   }
   return Status::Ok();
+}
+
+ProcessOptions ProcessOptionsFromEnvironment() {
+  ProcessOptions options;
+  if (const char* user = std::getenv("CARNET_TERMINAL_USER"); user != nullptr && *user != '\0') {
+    options.run_as_user = user;
+  }
+  const char* allow = std::getenv("CARNET_TERMINAL_ALLOW_ROOT");
+  options.allow_root = allow != nullptr && std::string_view(allow) == "1";
+  return options;
 }
 
 Result<ProcessState> CurrentProcessState() {

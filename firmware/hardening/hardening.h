@@ -27,7 +27,14 @@ struct ProcessOptions {
   std::string run_as_user = kDefaultUser;
   // Refuse to run as root when false (instead of switching): for tests only.
   bool drop_privileges = true;
+  // Development and CI containers that run everything as root: stay root (one warning line on
+  // stderr) instead of switching. Never set on an appliance.
+  bool allow_root = false;
 };
+
+// ProcessOptions from the environment, for main(): CARNET_TERMINAL_USER (the account to switch
+// to; default "carnet") and CARNET_TERMINAL_ALLOW_ROOT=1 (allow_root).
+ProcessOptions ProcessOptionsFromEnvironment();
 
 // RLIMIT_CORE 0 (soft and hard) and PR_SET_DUMPABLE 0. Idempotent.
 Status DisableCoreDumps();
@@ -42,8 +49,9 @@ Status SetNoNewPrivs();
 // Switching uid resets the dumpable flag: call DisableCoreDumps() after it (HardenProcess does).
 Status DropPrivileges(const std::string& user);
 
-// DisableCoreDumps, SetNoNewPrivs, DropPrivileges(options.run_as_user) if root, then
-// DisableCoreDumps again (setuid resets the dumpable flag to the sysctl default).
+// DisableCoreDumps, SetNoNewPrivs, DropPrivileges(options.run_as_user) if root (unless
+// allow_root), then DisableCoreDumps again (setuid resets the dumpable flag to the sysctl
+// default).
 Status HardenProcess(const ProcessOptions& options = ProcessOptions{});
 
 // What the process looks like now, for `status` screens and tests.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "firmware/hardening/hardening_test_util.h"
 #include "firmware/hardening/seccomp_filter.h"
@@ -84,6 +85,34 @@ TEST(Hardening, DropPrivilegesToAMissingAccountSaysHowToFixIt) {
     if (s.message().find("useradd") == std::string::npos) return 12;
     auto state = CurrentProcessState();  // still root, nothing half-done
     if (!state.ok() || !state->any_id_root) return 13;
+    return 0;
+  });
+}
+
+TEST(Hardening, AllowRootStaysRootButStillHardens) {
+  CHECK_CHILD_EXITS_0([] {
+    ProcessOptions options;
+    options.allow_root = true;
+    options.run_as_user = "carnet-no-such-account";  // would fail if a switch were attempted
+    if (!HardenProcess(options).ok()) return 10;
+    auto state = CurrentProcessState();
+    if (!state.ok() || state->dumpable || !state->no_new_privs) return 11;
+    return 0;
+  });
+}
+
+TEST(Hardening, OptionsFromTheEnvironment) {
+  CHECK_CHILD_EXITS_0([] {
+    unsetenv("CARNET_TERMINAL_USER");
+    unsetenv("CARNET_TERMINAL_ALLOW_ROOT");
+    ProcessOptions d = ProcessOptionsFromEnvironment();
+    if (d.run_as_user != kDefaultUser || d.allow_root) return 10;
+    setenv("CARNET_TERMINAL_USER", "nobody", 1);
+    setenv("CARNET_TERMINAL_ALLOW_ROOT", "yes", 1);  // only "1" counts
+    ProcessOptions e = ProcessOptionsFromEnvironment();
+    if (e.run_as_user != "nobody" || e.allow_root) return 11;
+    setenv("CARNET_TERMINAL_ALLOW_ROOT", "1", 1);
+    if (!ProcessOptionsFromEnvironment().allow_root) return 12;
     return 0;
   });
 }
