@@ -11,6 +11,8 @@
 #                  (The IBT/SHSTK bits of .note.gnu.property cannot be set on Debian 12: its
 #                  glibc start files Scrt1.o and crti.o carry no property note, and the linker
 #                  ANDs the notes of all inputs. The script reports the note as information.)
+#   seccomp        carnet-terminal only: imports seccomp_load, i.e. firmware/hardening's filter is
+#                  linked in and called (an unused static library leaves no import)
 # Stack-clash protection leaves no mark in the ELF; it is checked by the preset's flags.
 #
 #   tests/hardening/check_binaries.sh BIN...     exit 0 when every binary passes
@@ -36,6 +38,9 @@ for bin in "$@"; do
   if grep -Eq ' (memcpy|memmove|memset|strcpy|snprintf|sprintf|read|fgets|printf|fprintf)(@|$)' <<<"$syms" ||
       grep -q '_chk' <<<"$syms"; then
     check "$bin" FORTIFY "$(grep -Eq '__[a-z_]+_chk' <<<"$syms" && echo yes)"
+  fi
+  if [ "$(basename "$bin")" = carnet-terminal ]; then
+    check "$bin" "seccomp" "$(grep -Eq ' seccomp_load(@|$)' <<<"$syms" && echo yes)"
   fi
   if grep -q 'Machine: *Advanced Micro Devices X86-64' <<<"$hdr"; then
     endbr=$(objdump -d --section=.text "$bin" 2>/dev/null | grep -c 'endbr64')
