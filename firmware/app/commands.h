@@ -9,6 +9,8 @@
 //   3 no suitable card: the card the command needs is not in any reader
 //   4 wrong PIN or PUK (tries left printed), or a PIN that cannot be right (no try spent)
 //   5 PIN (or PUK) blocked
+//   6 the node refused the request (its code, reason, rule and trace id printed)
+//   7 log in first: no session, session locked (idle), CPS reset, or another CPS inserted
 
 #include <span>
 #include <string_view>
@@ -23,6 +25,8 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitNoCard = 3;
 inline constexpr int kExitWrongPin = 4;
 inline constexpr int kExitBlocked = 5;
+inline constexpr int kExitRefused = 6;
+inline constexpr int kExitLogin = 7;
 
 // `carnet-terminal cards` (cards_cmd.cc): every reader, its card, identity and trust.
 int RunCards(Args args);
