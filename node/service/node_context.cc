@@ -154,8 +154,11 @@ Result<std::shared_ptr<const NodeContext::Authn>> NodeContext::LoadAuthn() const
   authn::AuthenticatorOptions options;
   options.freshness_window = config_.auth.freshness_window;
   options.require_crl = config_.auth.require_crl;
-  if (config_.limits.max_body_bytes > options.limits.max_overhead) {
-    options.limits.max_content_size = config_.limits.max_body_bytes - options.limits.max_overhead;
+  // The protocol's content limit (8 MiB) holds unless node.conf allows smaller bodies.
+  const size_t body = config_.limits.max_body_bytes;
+  if (body > options.limits.max_overhead &&
+      body - options.limits.max_overhead < options.limits.max_content_size) {
+    options.limits.max_content_size = body - options.limits.max_overhead;
   }
   std::vector<authn::EcpsProvider> providers;
   if (!ecps_key_pems_.empty()) {
