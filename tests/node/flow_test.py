@@ -40,6 +40,7 @@ def test(tools):
     node = Node(tools)
     try:
         node.enroll("TERM-A")
+        portal_crt, portal_key = node.enroll("PORTAL-A", portal=True)
         node.start()
         tls_checks(node)
         t = ("--terminal", "TERM-A")
@@ -82,6 +83,14 @@ def test(tools):
         check(bytes.fromhex(r["document"]["content_hex"]) == data, "read content differs")
         check(r["document"]["info"]["sha256"] == hashlib.sha256(data).hexdigest(), "read hash")
         check(r["document"]["info"]["author"] == gp["idnat"], "read author")
+
+        # The patient, through the enrolled portal (device-signed ES256), reads the traces.
+        req, _ = node.reqgen("traces", "--portal", "--signer-key", portal_key, "--signer-cert",
+                             portal_crt, "--terminal", "PORTAL-A")
+        status, r = node.post(req, "PORTAL-A")
+        check(status == 200, "patient traces: %d %s" % (status, r))
+        check(any(e["action"] == "deposit" and e["actor"] == gp["idnat"] and e["allowed"]
+                  for e in r["traces"]), "the patient does not see the deposit: %s" % r)
 
         export = node.trace_export()
         for action in ("open", "deposit", "read"):

@@ -98,8 +98,9 @@ def test(tools):
         body, _ = dep("replay-2", "--request-id", rid)
         got, r = node.post(body, "TERM-A")
         check(got == 409 and r["error"]["code"] == "conflict", "replay: %d %s" % (got, r))
-        entries = node.find_trace(rid)
-        check(len(entries) >= 2 and any(e.get("decision") != "allow" for e in entries),
+        entries = node.find_trace(rid, "REQUEST_ID_REUSED")
+        check(len(entries) == 1 and entries[0].get("decision") == "deny" and
+              entries[0].get("index") == r["error"].get("trace_id"),
               "replay with other content not traced: %s" % entries)
 
         # Nothing stored by any rejection.

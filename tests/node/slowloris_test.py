@@ -57,6 +57,10 @@ def test(tools):
     try:
         node.enroll("TERM-A")
         node.start()
+        req, _ = node.reqgen("open", "--professional", "general-practitioner",
+                             "--terminal", "TERM-A")
+        status, r = node.post(req, "TERM-A")
+        check(status == 200, "open: %d %s" % (status, r))
         slow = SlowClient(node)
         slow.start()
         while slow.sent < 2 and not slow.cut.is_set():
@@ -75,6 +79,8 @@ def test(tools):
               "the server waited for all %d header bytes sent one per second" % len(HEADERS))
         check(not slow.reply or slow.reply.startswith(b"HTTP/1.1 408"),
               "unexpected reply to the slow client: %r" % slow.reply[:100])
+        print("slow client cut after %d of %d header bytes; reply: %r" %
+              (slow.sent, len(HEADERS), slow.reply[:40]))
         check(node.proc.poll() is None, "serve exited")
         req, rid = node.reqgen("status", "--professional", "general-practitioner",
                                "--terminal", "TERM-A")
