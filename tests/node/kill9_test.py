@@ -59,6 +59,9 @@ def test(tools):
         stored = {row[0] for row in node.sql("SELECT id FROM documents")}
         lost = [doc for _, doc in acks if doc not in stored]
         check(not lost, "%d acknowledged deposits lost, e.g. %s" % (len(lost), lost[:3]))
+        recorded = {row[0] for row in node.sql("SELECT request_id FROM requests")}
+        missing = [rid for rid, _ in acks if rid not in recorded]
+        check(not missing, "%d acknowledged request ids not recorded" % len(missing))
         step = max(1, len(acks) // REPOST_SAMPLE)
         for rid, doc in acks[::step]:
             body = os.path.join(keep, rid + ".cose")

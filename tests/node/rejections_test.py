@@ -50,6 +50,7 @@ def test(tools):
         check(status == 200, "open: %d %s" % (status, r))
         before = documents(node)
         patients = node.sql("SELECT COUNT(*) FROM patients")[0][0]
+        requests = {row[0] for row in node.sql("SELECT request_id FROM requests")}
 
         def dep(name, *extra, terminal="TERM-A", who=GP):
             return node.reqgen("deposit", *who, "--terminal", terminal, "--doc-id",
@@ -107,6 +108,8 @@ def test(tools):
         check(documents(node) - before == {"rej-replay-1"},
               "documents stored: %s" % (documents(node) - before))
         check(node.sql("SELECT COUNT(*) FROM patients")[0][0] == patients, "patients changed")
+        added = {row[0] for row in node.sql("SELECT request_id FROM requests")} - requests
+        check(added == {rid}, "request records added: %s (want only %s)" % (added, rid))
         node.stop()
         node.trace_verify()
     finally:
