@@ -7,7 +7,7 @@
 # host           compilers, libraries and test tools for the host build (default)
 # cross-aarch64  multiarch libraries + cross compiler + qemu-user for arm64
 # cross-armhf    the same for armhf
-# bench          peers for the benchmarks (lighttpd with mod_mbedtls)
+# bench          peers for the benchmarks (lighttpd with mod_mbedtls, mod_magnet for the answer)
 set -euo pipefail
 
 host_pkgs=(
@@ -30,7 +30,7 @@ for what in "${@:-host}"; do
       add_arch+=("$arch")
       want+=("crossbuild-essential-$arch" qemu-user)
       for l in "${cross_libs[@]}"; do want+=("$l:$arch"); done ;;
-    bench) want+=(lighttpd lighttpd-mod-mbedtls) ;;
+    bench) want+=(lighttpd lighttpd-mod-mbedtls lighttpd-modules-lua) ;;
     all) exec "$0" host cross-aarch64 bench ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown set '$what' (try --help)" >&2; exit 2 ;;
