@@ -16,5 +16,11 @@ set(CMAKE_IGNORE_PATH /usr/lib/x86_64-linux-gnu)
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
 
-# Cross-built tests run under qemu-user with the multiarch loader and libraries.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64;-L;/usr/aarch64-linux-gnu)
+# Cross-built tests run under qemu-user with the cross toolchain's loader and libraries.
+# LD_LIBRARY_PATH matters: with -L alone, qemu falls back to the host's /lib/aarch64-linux-gnu
+# for paths missing under the prefix, so ld.so came from libc6-arm64-cross while libc.so.6 came
+# from the multiarch libc6:arm64 (pulled in by lib…-dev:arm64, a newer Debian update). The two
+# share private ABI (_rtld_global): the mismatched libc spun forever in pthread_create's stack
+# cache walk, so every test that started a thread hung. Loader and libc must be one build.
+set(CMAKE_CROSSCOMPILING_EMULATOR
+    qemu-aarch64;-L;/usr/aarch64-linux-gnu;-E;LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib)
