@@ -5,91 +5,70 @@
 #include <ctime>
 
 #include "crypto/x509/der.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::crypto {
 namespace {
 
-constexpr uint16_t kTagCvc = 0x7F21;
-constexpr uint16_t kTagBody = 0x7F4E;
-constexpr uint16_t kTagProfile = 0x5F29;
-constexpr uint16_t kTagCar = 0x42;
-constexpr uint16_t kTagPublicKey = 0x7F49;
-constexpr uint16_t kTagPoint = 0x86;
-constexpr uint16_t kTagChr = 0x5F20;
-constexpr uint16_t kTagEffective = 0x5F25;
-constexpr uint16_t kTagExpiry = 0x5F24;
-constexpr uint16_t kTagSignature = 0x5F37;
+constexpr uint32_t kTagCvc = 0x7F21;
+constexpr uint32_t kTagBody = 0x7F4E;
+constexpr uint32_t kTagProfile = 0x5F29;
+constexpr uint32_t kTagCar = 0x42;
+constexpr uint32_t kTagPublicKey = 0x7F49;
+constexpr uint32_t kTagPoint = 0x86;
+constexpr uint32_t kTagChr = 0x5F20;
+constexpr uint32_t kTagEffective = 0x5F25;
+constexpr uint32_t kTagExpiry = 0x5F24;
+constexpr uint32_t kTagSignature = 0x5F37;
 constexpr size_t kMaxReference = 16;
 constexpr size_t kPointSize = 65;
 constexpr size_t kSignatureSize = 64;
 
-struct Tlv {
-  uint16_t tag;
-  ByteView value;
-  ByteView whole;  // tag, length and value
-};
+// The CVC is stricter than BER-TLV: tags of at most 2 bytes, at most 2 length bytes, no
+// padding bytes, and never more than kMaxCvcBytes in all. hal/base/tlv.h enforces the rest
+// (shortest forms, definite lengths, nothing past the end of the parent).
+constexpr TlvLimits kCvcTlv = {.max_value_length = kMaxCvcBytes,
+                               .max_tag_bytes = 2,
+                               .max_length_bytes = 2,
+                               .reject_padding_tags = true};
 
-std::string TagName(uint16_t tag) {
+std::string TagName(uint32_t tag) {
   char buf[8];
   std::snprintf(buf, sizeof buf, tag > 0xFF ? "%04X" : "%02X", static_cast<unsigned>(tag));
   return buf;
 }
 
-Bytes EncodeTlv(uint16_t tag, ByteView value) {
-  Bytes one = der::Tlv(0, value);  // DER length form, then swap in the real tag
-  Bytes out;
-  if (tag > 0xFF) out.push_back(static_cast<uint8_t>(tag >> 8));
-  out.push_back(static_cast<uint8_t>(tag & 0xFF));
-  out.insert(out.end(), one.begin() + 1, one.end());
-  return out;
-}
+// One TLV read from the front of `in`, which it advances; `whole` keeps the element's own bytes
+// (tag and length included) because the signature covers the body exactly as received.
+struct Element {
+  Tlv tlv;
+  ByteView whole;
+};
 
-// One TLV at the start of `in` (`whole` tells how many bytes it takes).
-Result<Tlv> ReadTlv(ByteView in) {
-  size_t pos = 0;
-  if (in.empty()) return InvalidArgument("CVC: truncated tag");
-  uint16_t tag = in[pos++];
-  if (tag == 0x00 || tag == 0xFF) return InvalidArgument("CVC: padding byte where a tag belongs");
-  if ((tag & 0x1F) == 0x1F) {
-    if (pos >= in.size()) return InvalidArgument("CVC: truncated tag");
-    uint8_t second = in[pos++];
-    // Three-byte tags do not occur in this format; a short-form number written long is not DER.
-    if ((second & 0x80) != 0) return InvalidArgument("CVC: tag longer than two bytes");
-    if (second < 0x1F) return InvalidArgument("CVC: tag not in its shortest form");
-    tag = static_cast<uint16_t>(tag << 8 | second);
-  }
-  if (pos >= in.size()) return InvalidArgument("CVC: truncated length");
-  size_t len = in[pos++];
-  if (len == 0x80) return InvalidArgument("CVC: indefinite length");
-  if (len > 0x82) return InvalidArgument("CVC: length field longer than two bytes");
-  if (len == 0x81 || len == 0x82) {
-    size_t n = len - 0x80;
-    if (in.size() - pos < n) return InvalidArgument("CVC: truncated length");
-    len = 0;
-    for (size_t i = 0; i < n; ++i) len = len << 8 | in[pos++];
-    if (len < (n == 1 ? 0x80u : 0x100u)) return InvalidArgument("CVC: length not in shortest form");
-  }
-  if (len > in.size() - pos) return InvalidArgument("CVC: length beyond the end of its parent");
-  return Tlv{tag, in.subspan(pos, len), in.subspan(0, pos + len)};
+Result<Element> ReadElement(ByteView& in) {
+  const ByteView before = in;
+  auto t = ReadTlv(in, kCvcTlv);
+  if (!t.ok()) return t.status().Annotate("CVC");
+  return Element{*t, before.first(before.size() - in.size())};
 }
 
 // All TLVs of `in`, which they must fill exactly; `expected` gives the only tags allowed, in
 // their required order, each exactly once.
-Result<std::vector<Tlv>> ReadChildren(ByteView in, std::initializer_list<uint16_t> expected) {
-  std::vector<Tlv> items;
+Result<std::vector<Element>> ReadChildren(ByteView in, std::initializer_list<uint32_t> expected) {
+  std::vector<Element> items;
   while (!in.empty()) {
-    CARNET_ASSIGN_OR_RETURN(Tlv t, ReadTlv(in));
-    for (const Tlv& seen : items) {
-      if (seen.tag == t.tag) return InvalidArgument("CVC: duplicate tag " + TagName(t.tag));
+    CARNET_ASSIGN_OR_RETURN(Element e, ReadElement(in));
+    const uint32_t tag = e.tlv.tag;
+    for (const Element& seen : items) {
+      if (seen.tlv.tag == tag) return InvalidArgument("CVC: duplicate tag " + TagName(tag));
     }
-    if (std::find(expected.begin(), expected.end(), t.tag) == expected.end()) {
-      return InvalidArgument("CVC: unexpected tag " + TagName(t.tag));
+    if (std::find(expected.begin(), expected.end(), tag) == expected.end()) {
+      return InvalidArgument("CVC: unexpected tag " + TagName(tag));
     }
-    items.push_back(t);
-    in = in.subspan(t.whole.size());
+    items.push_back(e);
   }
-  for (uint16_t tag : expected) {
-    auto is_tag = [tag](const Tlv& t) { return t.tag == tag; };
+  for (uint32_t tag : expected) {
+    auto is_tag = [tag](const Element& e) { return e.tlv.tag == tag; };
     if (std::none_of(items.begin(), items.end(), is_tag)) {
       return InvalidArgument("CVC: missing tag " + TagName(tag));
     }
@@ -97,9 +76,9 @@ Result<std::vector<Tlv>> ReadChildren(ByteView in, std::initializer_list<uint16_
   // Every expected tag is present exactly once and nothing else is: same size, so the order
   // can be compared position by position.
   size_t i = 0;
-  for (uint16_t tag : expected) {
-    if (items[i].tag != tag) {
-      return InvalidArgument("CVC: tag " + TagName(items[i].tag) + " out of order");
+  for (uint32_t tag : expected) {
+    if (items[i].tlv.tag != tag) {
+      return InvalidArgument("CVC: tag " + TagName(items[i].tlv.tag) + " out of order");
     }
     ++i;
   }
@@ -155,15 +134,15 @@ Result<CvcFields> DecodeBody(ByteView body_value) {
                           ReadChildren(body_value, {kTagProfile, kTagCar, kTagPublicKey, kTagChr,
                                                     kTagEffective, kTagExpiry}));
   CvcFields f;
-  if (items[0].value.size() != 1) return InvalidArgument("CVC: profile id must be one byte");
-  f.profile_id = items[0].value[0];
+  if (items[0].tlv.value.size() != 1) return InvalidArgument("CVC: profile id must be one byte");
+  f.profile_id = items[0].tlv.value[0];
   if (f.profile_id != 0) return InvalidArgument("CVC: unknown profile id");
-  f.car = ToString(items[1].value);
-  CARNET_ASSIGN_OR_RETURN(auto key_items, ReadChildren(items[2].value, {kTagPoint}));
-  f.public_point.assign(key_items[0].value.begin(), key_items[0].value.end());
-  f.chr = ToString(items[3].value);
-  CARNET_ASSIGN_OR_RETURN(f.effective, DecodeDate(items[4].value));
-  CARNET_ASSIGN_OR_RETURN(f.expiry, DecodeDate(items[5].value));
+  f.car = ToString(items[1].tlv.value);
+  CARNET_ASSIGN_OR_RETURN(auto key_items, ReadChildren(items[2].tlv.value, {kTagPoint}));
+  f.public_point.assign(key_items[0].tlv.value.begin(), key_items[0].tlv.value.end());
+  f.chr = ToString(items[3].tlv.value);
+  CARNET_ASSIGN_OR_RETURN(f.effective, DecodeDate(items[4].tlv.value));
+  CARNET_ASSIGN_OR_RETURN(f.expiry, DecodeDate(items[5].tlv.value));
   CARNET_TRY(CheckFields(f));
   return f;
 }
@@ -197,17 +176,18 @@ Result<Bytes> EncodeCvc(const CvcFields& f, const PrivateKey& ca_key, Random& rn
 
 Result<CvCertificate> DecodeCvc(ByteView in) {
   if (in.size() > kMaxCvcBytes) return OutOfRange("CVC: larger than 512 bytes");
-  CARNET_ASSIGN_OR_RETURN(Tlv outer, ReadTlv(in));
-  if (outer.tag != kTagCvc) return InvalidArgument("CVC: outer tag is not 7F21");
-  if (outer.whole.size() != in.size()) return InvalidArgument("CVC: trailing bytes");
-  CARNET_ASSIGN_OR_RETURN(auto items, ReadChildren(outer.value, {kTagBody, kTagSignature}));
+  ByteView rest = in;
+  CARNET_ASSIGN_OR_RETURN(Element outer, ReadElement(rest));
+  if (outer.tlv.tag != kTagCvc) return InvalidArgument("CVC: outer tag is not 7F21");
+  if (!rest.empty()) return InvalidArgument("CVC: trailing bytes");
+  CARNET_ASSIGN_OR_RETURN(auto items, ReadChildren(outer.tlv.value, {kTagBody, kTagSignature}));
   CvCertificate cvc;
-  CARNET_ASSIGN_OR_RETURN(cvc.fields, DecodeBody(items[0].value));
+  CARNET_ASSIGN_OR_RETURN(cvc.fields, DecodeBody(items[0].tlv.value));
   cvc.body.assign(items[0].whole.begin(), items[0].whole.end());
-  if (items[1].value.size() != kSignatureSize) {
+  if (items[1].tlv.value.size() != kSignatureSize) {
     return InvalidArgument("CVC: signature must be 64 bytes (r||s)");
   }
-  cvc.signature.assign(items[1].value.begin(), items[1].value.end());
+  cvc.signature.assign(items[1].tlv.value.begin(), items[1].tlv.value.end());
   return cvc;
 }
 

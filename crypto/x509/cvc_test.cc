@@ -136,9 +136,10 @@ TEST(Cvc, DecoderRejectsBadFraming) {
   Bytes wrong_outer = good;
   wrong_outer[1] = 0x22;
   CheckRejected(wrong_outer, "outer tag");
-  CheckRejected(Bytes{0x7F, 0x21, 0x83, 0x00, 0x00, 0x01, 0x00}, "longer than two bytes");
+  CheckRejected(Bytes{0x7F, 0x21, 0x83, 0x00, 0x00, 0x01, 0x00},
+                "length field longer than 2 bytes");
   CheckRejected(Bytes{0x7F, 0x21, 0x81, 0x01, 0x00}, "shortest form");
-  CheckRejected(Bytes{0x7F, 0x81, 0x01, 0x00}, "tag longer than two bytes");
+  CheckRejected(Bytes{0x7F, 0x81, 0x01, 0x00}, "tag longer than 2 bytes");
   CheckRejected(Bytes{0x5F, 0x05, 0x00}, "tag not in its shortest form");
   CheckRejected(Bytes{0x00, 0x7F, 0x21, 0x00}, "padding");
   CHECK_FAILS_WITH(DecodeCvc(Bytes(600, 0x7F)), StatusCode::kOutOfRange, "512");

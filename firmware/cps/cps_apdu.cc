@@ -1,6 +1,6 @@
 // APDU builders and holder-data parsers (cps_internal.h).
 #include "firmware/cps/cps_internal.h"
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::fw::cps::internal {
 namespace {
@@ -21,22 +21,22 @@ Result<std::string> Text(ByteView v, std::string_view field) {
 }
 
 // The single constructed element `tag` of a holder file, as a list of primitives.
-Result<std::vector<hal::Tlv>> Template(ByteView content, uint32_t tag, std::string_view file) {
-  auto outer = hal::ParseSingleTlv(content);
+Result<std::vector<Tlv>> Template(ByteView content, uint32_t tag, std::string_view file) {
+  auto outer = ParseSingleTlv(content);
   if (!outer.ok() || outer->tag != tag) {
     return DataLoss(std::string(file) + ": not one " + std::to_string(tag) + " template");
   }
-  auto items = hal::ParseTlvList(outer->value);
+  auto items = ParseTlvList(outer->value);
   if (!items.ok()) return DataLoss(std::string(file) + ": " + items.status().message());
   return items;
 }
 
-Status Field(const std::vector<hal::Tlv>& items,
+Status Field(const std::vector<Tlv>& items,
              uint32_t tag,
              std::string_view name,
              bool required,
              std::string& out) {
-  auto t = hal::FindTlv(items, tag);
+  auto t = FindTlv(items, tag);
   if (!t) {
     if (required) return DataLoss("holder data: " + std::string(name) + " missing");
     return Status();
@@ -90,25 +90,25 @@ CommandApdu PsoHash(ByteView message) {
   const ByteView tail = message.subspan(static_cast<size_t>(partial.bytes_hashed));
   Bytes data;
   if (partial.bytes_hashed == 0) {
-    hal::AppendTlv(data, 0x90, {});
+    AppendTlv(data, 0x90, {});
   } else {
     Bytes pre(partial.state.begin(), partial.state.end());
     AppendU64Be(pre, partial.bytes_hashed * 8);  // the card counts bits (cards.md §1.6 c)
-    hal::AppendTlv(data, 0x90, pre);
+    AppendTlv(data, 0x90, pre);
   }
-  hal::AppendTlv(data, 0x80, tail);
+  AppendTlv(data, 0x80, tail);
   return CommandApdu::MakeData(0x00, 0x2A, 0x90, 0xA0, data);
 }
 
 CommandApdu PsoComputeSignature() { return CommandApdu::MakeLe(0x00, 0x2A, 0x9E, 0x9A, 256); }
 
 Result<size_t> FcpFileSize(ByteView fcp) {
-  auto outer = hal::ParseSingleTlv(fcp);
+  auto outer = ParseSingleTlv(fcp);
   if (!outer.ok() || outer->tag != 0x62) return DataLoss("FCP: not one 62 template");
-  auto items = hal::ParseTlvList(outer->value);
+  auto items = ParseTlvList(outer->value);
   if (!items.ok()) return DataLoss("FCP: " + items.status().message());
-  auto size = hal::FindTlv(*items, 0x80);
-  if (!size) size = hal::FindTlv(*items, 0x81);
+  auto size = FindTlv(*items, 0x80);
+  if (!size) size = FindTlv(*items, 0x81);
   if (!size || size->value.empty() || size->value.size() > 2) {
     return DataLoss("FCP: no usable file size (tag 80)");
   }
@@ -163,7 +163,7 @@ Status ParseInfoPs(ByteView content, HolderIdentity& out) {
 Result<Situation> ParseSituation(ByteView content) {
   CARNET_ASSIGN_OR_RETURN(auto items, Template(content, 0xA2, "situation"));
   Situation s;
-  auto index = hal::FindTlv(items, 0x80);
+  auto index = FindTlv(items, 0x80);
   if (!index || index->value.size() != 1) return DataLoss("situation: index is not 1 byte");
   s.index = index->value[0];
   CARNET_TRY(Field(items, 0x81, "mode", false, s.mode));

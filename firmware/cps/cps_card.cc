@@ -2,7 +2,7 @@
 #include "firmware/cps/cps_card.h"
 
 #include "firmware/cps/cps_internal.h"
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::fw::cps {
 
@@ -72,7 +72,7 @@ Result<Bytes> CpsCard::ReadCertificate(uint16_t fid, std::string_view what) {
   CARNET_TRY(SelectApplication());
   CARNET_ASSIGN_OR_RETURN(Bytes der, ReadFile(fid, what));
   // One DER SEQUENCE covering the whole file: anything else is not a certificate.
-  auto tlv = hal::ParseSingleTlv(der);
+  auto tlv = ParseSingleTlv(der);
   if (!tlv.ok() || tlv->tag != 0x30) {
     return DataLoss("read " + std::string(what) + ": not one DER SEQUENCE");
   }

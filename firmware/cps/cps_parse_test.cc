@@ -1,6 +1,6 @@
 // ATR detection, status-word mapping, APDU bytes and the holder-data parsers.
 #include "firmware/cps/cps_internal.h"
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 // clang-format off
 #include <CppUTest/TestHarness.h>
@@ -82,14 +82,14 @@ TEST(Apdus, PsoHashPartialState) {
   // 130 bytes: two whole blocks hashed here (counter 1024 bits), 2-byte tail.
   Bytes msg(130, 0x61);
   hal::CommandApdu c = internal::PsoHash(msg);
-  auto items = hal::ParseTlvList(c.data).value();
-  auto pre = hal::FindTlv(items, 0x90).value();
+  auto items = ParseTlvList(c.data).value();
+  auto pre = FindTlv(items, 0x90).value();
   LONGS_EQUAL(40, pre.value.size());
   CHECK(H("0000000000000400") == Bytes(pre.value.begin() + 32, pre.value.end()));
   crypto::Sha256Partial p;
   std::copy(pre.value.begin(), pre.value.begin() + 32, p.state.begin());
   p.bytes_hashed = 128;
-  auto tail = hal::FindTlv(items, 0x80).value();
+  auto tail = FindTlv(items, 0x80).value();
   LONGS_EQUAL(2, tail.value.size());
   CHECK(crypto::Sha256(msg) == crypto::Sha256FinishFromPartial(p, tail.value));
   // A multiple of 64: empty tail 80 00 (the card must accept it, cards.md §1.6).
@@ -127,50 +127,50 @@ TEST(Parsers, NamePs) {
   // A0 { 80 "0", 81 "8", 82 idNat, 84 surname, 85 given name } (tests/cardsim/README.md).
   HolderIdentity id;
   Bytes inner;
-  hal::AppendTlv(inner, 0x80, H("30"));
-  hal::AppendTlv(inner, 0x81, H("38"));
-  hal::AppendTlv(inner, 0x82, H("383939373030323138383936"));
-  hal::AppendTlv(inner, 0x84, H("4d454445"));
-  hal::AppendTlv(inner, 0x85, H("5041554c"));
-  CHECK(internal::ParseNamePs(hal::EncodeTlv(0xA0, inner), id).ok());
+  AppendTlv(inner, 0x80, H("30"));
+  AppendTlv(inner, 0x81, H("38"));
+  AppendTlv(inner, 0x82, H("383939373030323138383936"));
+  AppendTlv(inner, 0x84, H("4d454445"));
+  AppendTlv(inner, 0x85, H("5041554c"));
+  CHECK(internal::ParseNamePs(EncodeTlv(0xA0, inner), id).ok());
   STRCMP_EQUAL("899700218896", id.id_nat.c_str());
   STRCMP_EQUAL("MEDE", id.surname.c_str());
   STRCMP_EQUAL("PAUL", id.given_name.c_str());
   HolderIdentity other;
-  CHECK(!internal::ParseNamePs(hal::EncodeTlv(0xA1, inner), other).ok());  // wrong template
-  Bytes trailing = hal::EncodeTlv(0xA0, inner);
+  CHECK(!internal::ParseNamePs(EncodeTlv(0xA1, inner), other).ok());  // wrong template
+  Bytes trailing = EncodeTlv(0xA0, inner);
   trailing.push_back(0x00);
   CHECK(internal::ParseNamePs(trailing, other).code() == StatusCode::kDataLoss);
   Bytes no_id;
-  hal::AppendTlv(no_id, 0x84, H("4d454445"));
-  CHECK(!internal::ParseNamePs(hal::EncodeTlv(0xA0, no_id), other).ok());  // idNat missing
+  AppendTlv(no_id, 0x84, H("4d454445"));
+  CHECK(!internal::ParseNamePs(EncodeTlv(0xA0, no_id), other).ok());  // idNat missing
   Bytes control;
-  hal::AppendTlv(control, 0x82, H("3839000a"));
-  hal::AppendTlv(control, 0x84, H("4d454445"));
-  CHECK(!internal::ParseNamePs(hal::EncodeTlv(0xA0, control), other).ok());  // control chars
-  Bytes bad_inner = H("82054142");  // length beyond the value
-  CHECK(!internal::ParseNamePs(hal::EncodeTlv(0xA0, bad_inner), other).ok());
+  AppendTlv(control, 0x82, H("3839000a"));
+  AppendTlv(control, 0x84, H("4d454445"));
+  CHECK(!internal::ParseNamePs(EncodeTlv(0xA0, control), other).ok());  // control chars
+  Bytes bad_inner = H("82054142");                                      // length beyond the value
+  CHECK(!internal::ParseNamePs(EncodeTlv(0xA0, bad_inner), other).ok());
 }
 
 TEST(Parsers, InfoAndSituation) {
   HolderIdentity id;
   Bytes info;
-  hal::AppendTlv(info, 0x80, H("3130"));
-  hal::AppendTlv(info, 0x82, H("534d3534"));
-  CHECK(internal::ParseInfoPs(hal::EncodeTlv(0xA1, info), id).ok());
+  AppendTlv(info, 0x80, H("3130"));
+  AppendTlv(info, 0x82, H("534d3534"));
+  CHECK(internal::ParseInfoPs(EncodeTlv(0xA1, info), id).ok());
   STRCMP_EQUAL("10", id.profession.c_str());
   STRCMP_EQUAL("SM54", id.specialty.c_str());
-  CHECK(!internal::ParseInfoPs(hal::EncodeTlv(0xA1, H("8202534d")), id).ok());  // no profession
+  CHECK(!internal::ParseInfoPs(EncodeTlv(0xA1, H("8202534d")), id).ok());  // no profession
   Bytes sit;
-  hal::AppendTlv(sit, 0x80, H("01"));
-  hal::AppendTlv(sit, 0x81, H("4c"));
-  auto s = internal::ParseSituation(hal::EncodeTlv(0xA2, sit));
+  AppendTlv(sit, 0x80, H("01"));
+  AppendTlv(sit, 0x81, H("4c"));
+  auto s = internal::ParseSituation(EncodeTlv(0xA2, sit));
   CHECK(s.ok());
   LONGS_EQUAL(1, s->index);
   STRCMP_EQUAL("L", s->mode.c_str());
-  CHECK(!internal::ParseSituation(hal::EncodeTlv(0xA2, H("80020101"))).ok());  // index 2 bytes
-  CHECK(!internal::ParseSituation(hal::EncodeTlv(0xA2, H("81014c"))).ok());    // no index
-  CHECK(!internal::ParseSituation(H("a2")).ok());                              // truncated
+  CHECK(!internal::ParseSituation(EncodeTlv(0xA2, H("80020101"))).ok());  // index 2 bytes
+  CHECK(!internal::ParseSituation(EncodeTlv(0xA2, H("81014c"))).ok());    // no index
+  CHECK(!internal::ParseSituation(H("a2")).ok());                         // truncated
 }
 
 }  // namespace carnet::fw::cps

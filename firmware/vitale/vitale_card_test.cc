@@ -8,8 +8,8 @@
 
 #include "crypto/x509/cvc.h"
 #include "firmware/vitale/presence_proof.h"
+#include "hal/base/tlv.h"
 #include "hal/card/fake_card_reader.h"
-#include "hal/card/tlv.h"
 #include "tests/cardsim/vitale_card.h"
 
 // clang-format off
@@ -305,8 +305,8 @@ TEST(VitaleCard, RejectsMalformedFiles) {
 TEST(VitaleCard, ParseIdentityRejections) {
   auto id = [&](const std::vector<std::pair<uint32_t, std::string>>& fields) {
     Bytes v;
-    for (const auto& [tag, text] : fields) hal::AppendTlv(v, tag, ToBytes(text));
-    return hal::EncodeTlv(0x65, v);
+    for (const auto& [tag, text] : fields) AppendTlv(v, tag, ToBytes(text));
+    return EncodeTlv(0x65, v);
   };
   const std::vector<std::pair<uint32_t, std::string>> good = {
       {0x90, "FRA"}, {0x93, kInsured}, {0x80, "BERNARD"}, {0x81, "CAMILLE"}, {0x82, "19840312"}};
@@ -355,7 +355,7 @@ TEST(VitaleCard, ParsePointerMapRejections) {
   // More entries than kMaxPointers.
   Bytes many;
   for (size_t i = 0; i <= kMaxPointers; ++i) Append(many, H("a00e8008415353555245202082022004"));
-  CHECK(!ParsePointerMap(hal::EncodeTlv(0xE0, many)).ok());
+  CHECK(!ParsePointerMap(EncodeTlv(0xE0, many)).ok());
 }
 
 TEST(VitaleCard, VerifyPresenceProofRejections) {

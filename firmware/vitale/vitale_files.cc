@@ -4,16 +4,14 @@
 
 #include "firmware/vitale/nir.h"
 #include "firmware/vitale/vitale_card.h"
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::fw::vitale {
 namespace {
 
-using hal::Tlv;
-
 // One constructed element with `tag` covering the whole file.
 Result<ByteView> Template(ByteView file, uint32_t tag, const char* what) {
-  auto t = hal::ParseSingleTlv(file);
+  auto t = ParseSingleTlv(file);
   if (!t.ok()) return DataLoss(std::string(what) + ": " + t.status().message());
   if (t->tag != tag) return DataLoss(std::string(what) + ": unexpected template tag");
   return t->value;
@@ -30,7 +28,7 @@ bool Printable(ByteView v) {
 
 // The primitive fields of a template, each tag at most once.
 Result<std::vector<Tlv>> Fields(ByteView value, const char* what) {
-  auto list = hal::ParseTlvList(value);
+  auto list = ParseTlvList(value);
   if (!list.ok()) return DataLoss(std::string(what) + ": " + list.status().message());
   std::set<uint32_t> seen;
   for (const Tlv& t : *list) {
@@ -42,7 +40,7 @@ Result<std::vector<Tlv>> Fields(ByteView value, const char* what) {
 // Text field `tag`: required or not, 1..max printable ASCII characters.
 Result<std::string> Text(
     const std::vector<Tlv>& fields, uint32_t tag, bool required, size_t max, const char* what) {
-  auto t = hal::FindTlv(fields, tag);
+  auto t = FindTlv(fields, tag);
   if (!t) {
     if (required) return DataLoss(std::string(what) + ": missing field " + TagName(tag));
     return std::string();
@@ -66,15 +64,15 @@ bool Digits(std::string_view s, size_t n) {
 
 Result<std::vector<PointerEntry>> ParsePointerMap(ByteView file) {
   CARNET_ASSIGN_OR_RETURN(ByteView e0, Template(file, 0xE0, "pointer map (EF 2001)"));
-  auto entries = hal::ParseTlvList(e0);
+  auto entries = ParseTlvList(e0);
   if (!entries.ok()) return DataLoss("pointer map (EF 2001): " + entries.status().message());
   if (entries->size() > kMaxPointers) return DataLoss("pointer map (EF 2001): too many entries");
   std::vector<PointerEntry> out;
   for (const Tlv& a0 : *entries) {
     if (a0.tag != 0xA0) return DataLoss("pointer map (EF 2001): unexpected entry tag");
     CARNET_ASSIGN_OR_RETURN(auto fields, Fields(a0.value, "pointer map entry"));
-    auto name = hal::FindTlv(fields, 0x80);
-    auto fid = hal::FindTlv(fields, 0x82);
+    auto name = FindTlv(fields, 0x80);
+    auto fid = FindTlv(fields, 0x82);
     if (fields.size() != 2 || !name || !fid || name->value.size() != 8 || fid->value.size() != 2 ||
         !Printable(name->value)) {
       return DataLoss("pointer map (EF 2001): an entry must be 80 (8 characters) + 82 (2 bytes)");

@@ -1,6 +1,9 @@
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
-namespace carnet::hal {
+#include <algorithm>
+#include <string>
+
+namespace carnet {
 
 bool Tlv::constructed() const {
   uint32_t first = tag;
@@ -10,34 +13,41 @@ bool Tlv::constructed() const {
 
 namespace {
 
-Result<uint32_t> ReadTag(ByteReader& r) {
+Result<uint32_t> ReadTag(ByteReader& r, const TlvLimits& limits) {
   auto b0 = r.ReadU8();
-  if (!b0.ok()) return InvalidArgument("TLV: missing tag");
+  if (!b0.ok()) return InvalidArgument("TLV: truncated tag (no byte left)");
+  if (limits.reject_padding_tags && (*b0 == 0x00 || *b0 == 0xFF)) {
+    return InvalidArgument("TLV: padding byte where a tag belongs");
+  }
   uint32_t tag = *b0;
   if ((*b0 & 0x1F) != 0x1F) return tag;  // one-byte tag
   // Multi-byte tag: subsequent bytes have bit 8 set while more follow.
+  const size_t max_bytes = std::min<size_t>(limits.max_tag_bytes, 3);
   uint32_t number = 0;
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 1; i < max_bytes; ++i) {
     auto b = r.ReadU8();
     if (!b.ok()) return InvalidArgument("TLV: truncated multi-byte tag");
-    if (i == 0 && *b == 0x80) return InvalidArgument("TLV: tag number has a leading zero group");
+    if (i == 1 && *b == 0x80) return InvalidArgument("TLV: tag number has a leading zero group");
     tag = (tag << 8) | *b;
     number = (number << 7) | (*b & 0x7Fu);
     if ((*b & 0x80) == 0) {
-      if (number < 0x1F) return InvalidArgument("TLV: overlong tag (number fits in one byte)");
+      if (number < 0x1F) return InvalidArgument("TLV: tag not in its shortest form");
       return tag;
     }
   }
-  return InvalidArgument("TLV: tag longer than 3 bytes");
+  return InvalidArgument("TLV: tag longer than " + std::to_string(max_bytes) + " bytes");
 }
 
-Result<size_t> ReadLength(ByteReader& r) {
+Result<size_t> ReadLength(ByteReader& r, const TlvLimits& limits) {
   auto b0 = r.ReadU8();
   if (!b0.ok()) return InvalidArgument("TLV: missing length");
   if (*b0 < 0x80) return size_t{*b0};
   if (*b0 == 0x80) return InvalidArgument("TLV: indefinite length");
   const size_t n = *b0 & 0x7Fu;
-  if (n > 3) return InvalidArgument("TLV: length field longer than 3 bytes");
+  const size_t max_n = std::min<size_t>(limits.max_length_bytes, 3);
+  if (n > max_n) {
+    return InvalidArgument("TLV: length field longer than " + std::to_string(max_n) + " bytes");
+  }
   size_t len = 0;
   for (size_t i = 0; i < n; ++i) {
     auto b = r.ReadU8();
@@ -45,7 +55,7 @@ Result<size_t> ReadLength(ByteReader& r) {
     len = (len << 8) | *b;
   }
   const size_t min_for_n = n == 1 ? 0x80 : (size_t{1} << (8 * (n - 1)));
-  if (len < min_for_n) return InvalidArgument("TLV: overlong length encoding");
+  if (len < min_for_n) return InvalidArgument("TLV: length not in its shortest form");
   return len;
 }
 
@@ -53,10 +63,10 @@ Result<size_t> ReadLength(ByteReader& r) {
 
 Result<Tlv> ReadTlv(ByteView& in, const TlvLimits& limits) {
   ByteReader r(in);
-  CARNET_ASSIGN_OR_RETURN(uint32_t tag, ReadTag(r));
-  CARNET_ASSIGN_OR_RETURN(size_t len, ReadLength(r));
+  CARNET_ASSIGN_OR_RETURN(uint32_t tag, ReadTag(r, limits));
+  CARNET_ASSIGN_OR_RETURN(size_t len, ReadLength(r, limits));
   if (len > limits.max_value_length) return OutOfRange("TLV: value longer than the limit");
-  if (len > r.remaining()) return InvalidArgument("TLV: value runs past the end of the input");
+  if (len > r.remaining()) return InvalidArgument("TLV: value runs beyond the end of the input");
   auto value = r.Read(len);
   if (!value.ok()) return value.status();
   Tlv t;
@@ -148,4 +158,4 @@ Bytes EncodeTlv(uint32_t tag, ByteView value) {
   return out;
 }
 
-}  // namespace carnet::hal
+}  // namespace carnet

@@ -1,5 +1,6 @@
 #pragma once
-// Strict BER-TLV (ISO/IEC 7816-4 §5.2 / ITU-T X.690 subset) for data read from cards.
+// Strict BER-TLV (ISO/IEC 7816-4 §5.2 / ITU-T X.690 subset) for data read from cards and for
+// card-verifiable certificates (crypto/x509/cvc).
 //
 // What is accepted, and nothing else:
 //   - tags of 1 to 3 bytes, in the shortest form (a multi-byte tag must need its extra bytes;
@@ -18,12 +19,18 @@
 #include "hal/base/bytes.h"
 #include "hal/base/status.h"
 
-namespace carnet::hal {
+namespace carnet {
 
 struct TlvLimits {
   size_t max_value_length = 0xFFFFFF;  // what 3 length bytes can say
   size_t max_elements = 4096;          // per list, to bound work on hostile input
   size_t max_depth = 16;               // recursion bound for ValidateTlvTree
+  // Formats stricter than BER-TLV narrow these (the Vitale CVC: 2-byte tags, 2 length bytes).
+  size_t max_tag_bytes = 3;     // 1..3
+  size_t max_length_bytes = 3;  // bytes after 81/82/83, 1..3
+  // ISO 7816-4 §5.2.2: 00 and FF are padding, never a tag's first byte. Off by default because
+  // card files read whole may end in padding the caller trims; on for self-contained objects.
+  bool reject_padding_tags = false;
 };
 
 struct Tlv {
@@ -60,4 +67,4 @@ Bytes EncodeTlv(uint32_t tag, ByteView value);
 void AppendTag(Bytes& out, uint32_t tag);
 void AppendBerLength(Bytes& out, size_t length);
 
-}  // namespace carnet::hal
+}  // namespace carnet

@@ -4,17 +4,17 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   carnet::ByteView in(data, size);
-  auto list = carnet::hal::ParseTlvList(in);
+  auto list = carnet::ParseTlvList(in);
   if (list.ok()) {
     carnet::Bytes again;
-    for (const auto& t : *list) carnet::hal::AppendTlv(again, t.tag, t.value);
+    for (const auto& t : *list) carnet::AppendTlv(again, t.tag, t.value);
     if (again != carnet::Bytes(in.begin(), in.end())) std::abort();
   }
-  (void)carnet::hal::ValidateTlvTree(in).ok();
+  (void)carnet::ValidateTlvTree(in).ok();
   return 0;
 }

@@ -1,11 +1,16 @@
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 #include <CppUTest/TestHarness.h>
 
-namespace carnet::hal {
+#include <string>
+
+namespace carnet {
 namespace {
 Bytes H(const char* hex) { return HexDecode(hex).value(); }
 StatusCode ErrorOf(const char* hex) { return ParseTlvList(H(hex)).status().code(); }
+std::string MessageOf(const char* hex, const TlvLimits& limits) {
+  return ParseTlvList(H(hex), limits).status().message();
+}
 }  // namespace
 
 TEST_GROUP(Tlv){};
@@ -101,10 +106,43 @@ TEST(Tlv, RejectsTooDeep) {
                               limits)
                   .ok());
 }
+// Narrower formats (the Vitale CVC) tighten the tag and length sizes and refuse padding bytes.
+TEST(Tlv, NarrowedTagSize) {
+  TlvLimits two;
+  two.max_tag_bytes = 2;
+  CHECK(ParseTlvList(H("5f2000"), two).ok());
+  CHECK(ParseTlvList(H("bf810100")).ok());
+  STRCMP_CONTAINS("tag longer than 2 bytes", MessageOf("bf810100", two).c_str());
+}
+TEST(Tlv, NarrowedLengthSize) {
+  TlvLimits two;
+  two.max_length_bytes = 2;
+  Bytes big = H("0482");
+  AppendU16Be(big, 0x100);
+  big.resize(big.size() + 0x100, 0xAA);
+  CHECK(ParseTlvList(big, two).ok());
+  STRCMP_CONTAINS("length field longer than 2 bytes", MessageOf("0483010000", two).c_str());
+}
+TEST(Tlv, PaddingTagsAreRefusedOnRequest) {
+  TlvLimits strict;
+  strict.reject_padding_tags = true;
+  CHECK(ParseTlvList(H("0000")).ok());  // BER-TLV default: tag 00, empty value
+  STRCMP_CONTAINS("padding", MessageOf("0000", strict).c_str());
+  STRCMP_CONTAINS("padding", MessageOf("800000", strict).c_str());
+  STRCMP_CONTAINS("padding", MessageOf("ff0100", strict).c_str());
+}
+TEST(Tlv, RejectionsSayWhy) {
+  STRCMP_CONTAINS("not in its shortest form", MessageOf("5f0500", {}).c_str());
+  STRCMP_CONTAINS("length not in its shortest form", MessageOf("048101aa", {}).c_str());
+  STRCMP_CONTAINS("indefinite", MessageOf("30800000", {}).c_str());
+  STRCMP_CONTAINS("beyond the end", MessageOf("0405aabb", {}).c_str());
+  STRCMP_CONTAINS("truncated multi-byte tag", MessageOf("5f", {}).c_str());
+}
+
 TEST(Tlv, RejectsMalformedNestedValue) {
   CHECK_FALSE(ValidateTlvTree(H("3003"
                                 "0405aa"))
                   .ok());
 }
 
-}  // namespace carnet::hal
+}  // namespace carnet

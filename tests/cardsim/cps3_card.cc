@@ -1,6 +1,6 @@
 #include "tests/cardsim/cps3_card.h"
 
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::cardsim {
 namespace {
@@ -128,11 +128,11 @@ Answer Cps3Card::ChangeReferenceData(const CommandApdu& cmd) {
 Answer Cps3Card::GetData(const CommandApdu& cmd) {
   // 00 CB 3F FF Lc 4D <L> 70 <L> BF 81 0r 02 A0 80: the CHV SDO r (cards.md §1.5).
   if (cmd.p1 != 0x3F || cmd.p2 != 0xFF) return Answer::Sw(kSwWrongP1P2);
-  auto outer = hal::ParseSingleTlv(cmd.data);
+  auto outer = ParseSingleTlv(cmd.data);
   if (!outer.ok() || outer->tag != 0x4D) return Answer::Sw(kSwWrongData);
-  auto tmpl = hal::ParseSingleTlv(outer->value);
+  auto tmpl = ParseSingleTlv(outer->value);
   if (!tmpl.ok() || tmpl->tag != 0x70) return Answer::Sw(kSwWrongData);
-  auto sdo = hal::ParseSingleTlv(tmpl->value);
+  auto sdo = ParseSingleTlv(tmpl->value);
   if (!sdo.ok()) return Answer::Sw(kSwWrongData);
   if (sdo->tag != 0xBF8101 && sdo->tag != 0xBF8102) {
     // SE and key SDOs are not published by this simulator: 6A88 is what optional SDOs get
@@ -141,16 +141,16 @@ Answer Cps3Card::GetData(const CommandApdu& cmd) {
   }
   const bool pin = sdo->tag == 0xBF8101;
   Bytes a0;
-  hal::AppendTlv(a0, 0x9A, Bytes{static_cast<uint8_t>(pin ? kPinTriesMax : kPukTriesMax)});
-  hal::AppendTlv(a0, 0x9B, Bytes{static_cast<uint8_t>(pin ? pin_tries_ : puk_tries_)});
+  AppendTlv(a0, 0x9A, Bytes{static_cast<uint8_t>(pin ? kPinTriesMax : kPukTriesMax)});
+  AppendTlv(a0, 0x9B, Bytes{static_cast<uint8_t>(pin ? pin_tries_ : puk_tries_)});
   if (!pin) {
-    hal::AppendTlv(a0, 0x9C, Bytes{0x00, 0x64});
-    hal::AppendTlv(a0, 0x9D, Bytes{0x00, static_cast<uint8_t>(puk_uses_)});
+    AppendTlv(a0, 0x9C, Bytes{0x00, 0x64});
+    AppendTlv(a0, 0x9D, Bytes{0x00, static_cast<uint8_t>(puk_uses_)});
   }
   // The ACL template A1 sits inside A0, exactly as in the trace.
-  hal::AppendTlv(a0, 0xA1, hal::EncodeTlv(0x8C, Bytes{0xF3, 0x00, 0x00, 0x13, 0xFF, 0x00}));
-  Bytes sdo_out = hal::EncodeTlv(sdo->tag, hal::EncodeTlv(0xA0, a0));
-  return Answer{hal::EncodeTlv(0x70, sdo_out), kSwOk, false};
+  AppendTlv(a0, 0xA1, EncodeTlv(0x8C, Bytes{0xF3, 0x00, 0x00, 0x13, 0xFF, 0x00}));
+  Bytes sdo_out = EncodeTlv(sdo->tag, EncodeTlv(0xA0, a0));
+  return Answer{EncodeTlv(0x70, sdo_out), kSwOk, false};
 }
 
 Answer Cps3Card::GetChallenge(const CommandApdu& cmd) {
@@ -165,10 +165,10 @@ Answer Cps3Card::GetChallenge(const CommandApdu& cmd) {
 Answer Cps3Card::ManageSecurityEnvironment(const CommandApdu& cmd) {
   // P1 41 = SET for computation; P2 = CRT: A4 AT, AA HT, B6 DST, B8 CT.
   if (cmd.p1 != 0x41) return Answer::Sw(kSwWrongP1P2);
-  auto items = hal::ParseTlvList(cmd.data);
+  auto items = ParseTlvList(cmd.data);
   if (!items.ok()) return Answer::Sw(kSwWrongData);
-  auto key = hal::FindTlv(*items, 0x84);
-  auto alg = hal::FindTlv(*items, 0x80);
+  auto key = FindTlv(*items, 0x84);
+  auto alg = FindTlv(*items, 0x80);
   const uint8_t key_ref = key && key->value.size() == 1 ? key->value[0] : 0;
   const uint8_t alg_ref = alg && alg->value.size() == 1 ? alg->value[0] : 0;
   switch (cmd.p2) {
@@ -218,10 +218,10 @@ Answer Cps3Card::PsoHash(const CommandApdu& cmd) {
   // 90 <0 | 32+8: intermediate state || bit counter> 80 <tail ≤ 64>  (cards.md §1.6 c), or
   // 90 20 <final hash> with no 80 (hash computed outside).
   if (!ht_sha256_) return Answer::Sw(kSwConditionsNotSatisfied);
-  auto items = hal::ParseTlvList(cmd.data);
+  auto items = ParseTlvList(cmd.data);
   if (!items.ok()) return Answer::Sw(kSwWrongData);
-  auto pre = hal::FindTlv(*items, 0x90);
-  auto tail = hal::FindTlv(*items, 0x80);
+  auto pre = FindTlv(*items, 0x90);
+  auto tail = FindTlv(*items, 0x80);
   if (!pre) return Answer::Sw(kSwWrongData);
   if (!tail) {
     if (pre->value.size() != 32) return Answer::Sw(kSwWrongData);

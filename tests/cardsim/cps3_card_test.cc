@@ -1,7 +1,7 @@
 #include "tests/cardsim/cps3_card.h"
 
 #include "crypto/core/hash.h"
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 // clang-format off
 #include <CppUTest/TestHarness.h>

@@ -1,13 +1,10 @@
 // The CPS3 file system: the IAS volet as seen in real traces (cards.md §1.4) and the PKCS#15
 // objects OpenSC's iasecc driver and our firmware discover the keys and certificates through.
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 #include "tests/cardsim/cps3_card.h"
 
 namespace carnet::cardsim {
 namespace {
-
-using hal::AppendTlv;
-using hal::EncodeTlv;
 
 Bytes Str(const std::string& s) { return Bytes(s.begin(), s.end()); }
 Bytes Cat(std::initializer_list<Bytes> parts) {

@@ -1,6 +1,6 @@
 #include "tests/cardsim/sim_card.h"
 
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::cardsim {
 
@@ -115,21 +115,21 @@ Bytes SimCard::Fcp(const SimFile& f) const {
   if (!f.is_df) {
     Bytes size;
     AppendU16Be(size, static_cast<uint16_t>(f.content.size()));
-    hal::AppendTlv(body, 0x80, size);
+    AppendTlv(body, 0x80, size);
   }
-  hal::AppendTlv(body, 0x82, Bytes{static_cast<uint8_t>(f.is_df ? 0x38 : 0x01)});
+  AppendTlv(body, 0x82, Bytes{static_cast<uint8_t>(f.is_df ? 0x38 : 0x01)});
   Bytes fid;
   AppendU16Be(fid, f.fid);
-  hal::AppendTlv(body, 0x83, fid);
-  if (!f.aid.empty()) hal::AppendTlv(body, 0x84, f.aid);
-  if (f.sfi != 0) hal::AppendTlv(body, 0x88, Bytes{static_cast<uint8_t>(f.sfi << 3)});
+  AppendTlv(body, 0x83, fid);
+  if (!f.aid.empty()) AppendTlv(body, 0x84, f.aid);
+  if (f.sfi != 0) AppendTlv(body, 0x88, Bytes{static_cast<uint8_t>(f.sfi << 3)});
   const uint8_t read_sc = f.read == ReadCondition::kPin ? 0x12 : 0x00;
   Bytes acl;
-  hal::AppendTlv(acl, 0x8C, Bytes{0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, read_sc});
-  hal::AppendTlv(acl, 0x9C, Bytes{0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00});
-  hal::AppendTlv(body, 0xA1, acl);
-  hal::AppendTlv(body, 0x8A, Bytes{0x05});
-  return hal::EncodeTlv(0x62, body);
+  AppendTlv(acl, 0x8C, Bytes{0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, read_sc});
+  AppendTlv(acl, 0x9C, Bytes{0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00});
+  AppendTlv(body, 0xA1, acl);
+  AppendTlv(body, 0x8A, Bytes{0x05});
+  return EncodeTlv(0x62, body);
 }
 
 Answer SimCard::SelectResult(SimFile* f, uint8_t p2) {

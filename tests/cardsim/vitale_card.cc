@@ -1,11 +1,9 @@
 #include "tests/cardsim/vitale_card.h"
 
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 namespace carnet::cardsim {
 namespace {
-using hal::AppendTlv;
-using hal::EncodeTlv;
 Bytes Str(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 // One pointer-map entry: A0 { 80 name(8) 82 EF id }.

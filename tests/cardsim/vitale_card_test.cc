@@ -1,6 +1,6 @@
 #include "tests/cardsim/vitale_card.h"
 
-#include "hal/card/tlv.h"
+#include "hal/base/tlv.h"
 
 // clang-format off
 #include <CppUTest/TestHarness.h>
@@ -44,15 +44,15 @@ TEST(VitaleCard, AtrAndUnknownCommands) {
 TEST(VitaleCard, ReadsInsuredIdentity) {
   CHECK(H("9000") == Send("00a4040c0bd250000002564954414c45"));
   Bytes map = ReadAll("00a4020c022001");
-  auto e0 = hal::ParseSingleTlv(map).value();
+  auto e0 = ParseSingleTlv(map).value();
   LONGS_EQUAL(0xE0, e0.tag);
-  LONGS_EQUAL(4, hal::ParseTlvList(e0.value).value().size());
+  LONGS_EQUAL(4, ParseTlvList(e0.value).value().size());
   Bytes insured = ReadAll("00a4020c022004");
-  auto t65 = hal::ParseSingleTlv(insured).value();
-  ByteView nir = hal::FindTlvValue(t65.value, 0x93).value();
+  auto t65 = ParseSingleTlv(insured).value();
+  ByteView nir = FindTlvValue(t65.value, 0x93).value();
   STRCMP_EQUAL("269054958815780", ToString(nir).c_str());
   Bytes child = ReadAll("00a4020c022005");
-  ByteView first = hal::FindTlvValue(hal::ParseSingleTlv(child).value().value, 0x81).value();
+  ByteView first = FindTlvValue(ParseSingleTlv(child).value().value, 0x81).value();
   STRCMP_EQUAL("BOB", ToString(first).c_str());
   CHECK(H("7f2103010203") == ReadAll("00a4020c022010"));
 }
