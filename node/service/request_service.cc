@@ -115,13 +115,11 @@ server::HttpResponse Unavailable(const Status& s) {
   return Cbor(503, std::move(encoded).value());
 }
 
-}  // namespace
-
 // Traces the refusal in a transaction of its own and answers it. Nothing else is stored.
-static server::HttpResponse Refuse(NodeContext& ctx,
-                                   const Refusal& refusal,
-                                   trace::TraceEntry entry,
-                                   const std::optional<Bytes>& request_id) {
+server::HttpResponse Refuse(NodeContext& ctx,
+                            const Refusal& refusal,
+                            trace::TraceEntry entry,
+                            const std::optional<Bytes>& request_id) {
   entry.time = ctx.clock().Now();
   entry.decision = trace::Decision::kDeny;
   entry.rule_id = refusal.rule;
@@ -146,10 +144,10 @@ static server::HttpResponse Refuse(NodeContext& ctx,
 }
 
 // Same terminal and request id seen before: the first answer, or a 409 for other content.
-static std::optional<server::HttpResponse> Replay(NodeContext& ctx,
-                                                  const authn::AuthenticatedRequest& auth,
-                                                  const authn::PeerInfo& peer,
-                                                  ByteView body) {
+std::optional<server::HttpResponse> Replay(NodeContext& ctx,
+                                           const authn::AuthenticatedRequest& auth,
+                                           const authn::PeerInfo& peer,
+                                           ByteView body) {
   const protocol::Request& r = auth.request;
   auto found = ctx.store().FindRequest(HexEncode(r.request_id), auth.terminal_id);
   if (!found.ok()) return Unavailable(found.status());
@@ -165,11 +163,121 @@ static std::optional<server::HttpResponse> Replay(NodeContext& ctx,
   return std::move(answer).value();
 }
 
+// A decision about to be stored: everything the transaction needs.
+struct Decided {
+  const authn::AuthenticatedRequest& auth;
+  const Snapshot& snap;
+  const Plan& plan;
+  policy::Decision decision;
+  std::string rule;
+  std::optional<protocol::ResponseBody> read_body;
+  UnixMillis now = 0;
+};
+
+policy::Decision DecideOn(NodeContext& ctx, const Plan& plan) {
+  if (!plan.deny_rule) return ctx.engine().Decide(plan.request);
+  policy::Decision decision;
+  decision.allow = false;
+  decision.reason = plan.deny_reason;
+  return decision;
+}
+
+trace::TraceEntry EntryOf(const Decided& d) {
+  const protocol::Request& r = d.auth.request;
+  trace::TraceEntry e{d.now,
+                      d.auth.terminal_id,
+                      HexEncode(r.request_id),
+                      r.actor.idnat,
+                      r.patient.ins,
+                      std::string(protocol::ActionName(r.action)),
+                      d.plan.document_id,
+                      std::string(protocol::ModeName(r.mode)),
+                      d.decision.allow ? trace::Decision::kAllow : trace::Decision::kDeny,
+                      d.rule};
+  if (e.document_id.size() > trace::kMaxFieldLength) e.document_id.clear();
+  return e;
+}
+
+protocol::Response ResponseOf(const Decided& d, const internal::Change& change, uint64_t index) {
+  protocol::Response resp;
+  resp.request_id = d.auth.request.request_id;
+  if (!d.decision.allow) {
+    protocol::Error error{d.plan.deny_code, Bounded(d.rule + ": " + d.decision.reason), {}, index};
+    if (error.code == protocol::ErrorCode::kDenied) error.rule = d.rule;
+    resp.body = std::move(error);
+  } else if (d.read_body) {
+    resp.body = *d.read_body;
+  } else {
+    resp.body = protocol::Ack{change.document_id, change.version, index};
+  }
+  return resp;
+}
+
+// The request record's answer: plain, or sealed with the patient key when it holds dossier
+// data (see the tags above).
+Result<Bytes> StoredForm(NodeContext& ctx, const Decided& d, ByteView encoded, int status) {
+  const bool seal = d.read_body.has_value() && d.snap.exists;
+  Bytes stored = {seal ? kSealed : kPlain, static_cast<uint8_t>(status >> 8),
+                  static_cast<uint8_t>(status & 0xFF)};
+  if (!seal) {
+    stored.insert(stored.end(), encoded.begin(), encoded.end());
+    return stored;
+  }
+  const protocol::Request& r = d.auth.request;
+  CARNET_ASSIGN_OR_RETURN(auto key, store::UnwrapPatientKey(ctx.kek(), d.snap.patient.wrapped_key));
+  CARNET_ASSIGN_OR_RETURN(
+      Bytes sealed,
+      store::SealDocument(key, {r.patient.ins, "request:" + HexEncode(r.request_id), 0}, encoded,
+                          ctx.rng()));
+  stored.insert(stored.end(), sealed.begin(), sealed.end());
+  return stored;
+}
+
+Status StoreNotifications(store::Transaction& txn,
+                          const Decided& d,
+                          const internal::Change& change,
+                          uint64_t index) {
+  for (auto& n : internal::Notifications(d.auth, d.plan, d.decision, change, d.now)) {
+    if (n.kind == store::NotificationKind::kFirstAccess) {
+      // Once per professional and patient, whatever the engine asks on each access.
+      CARNET_ASSIGN_OR_RETURN(bool seen, txn.HasNotification(n.kind, n.ins, n.actor_id_nat));
+      if (seen) continue;
+    }
+    n.trace_index = index;
+    CARNET_TRY(txn.PutNotification(n).status());
+  }
+  return Status();
+}
+
+// The transaction's body: change, trace entry, request record, notifications.
+Status Commit(NodeContext& ctx,
+              store::Transaction& txn,
+              const Decided& d,
+              server::HttpResponse* answer) {
+  const protocol::Request& r = d.auth.request;
+  internal::Change change;
+  if (d.decision.allow) {
+    CARNET_ASSIGN_OR_RETURN(
+        change, internal::ApplyChange(ctx, txn, d.auth, d.snap, d.plan, d.decision, d.now));
+  }
+  CARNET_ASSIGN_OR_RETURN(uint64_t index, ctx.trace_log().Append(txn, EntryOf(d)));
+  const protocol::Response resp = ResponseOf(d, change, index);
+  CARNET_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeResponse(resp));
+  const int status = protocol::ResponseHttpStatus(resp);
+  CARNET_ASSIGN_OR_RETURN(Bytes stored, StoredForm(ctx, d, encoded, status));
+  CARNET_TRY(txn.PutRequest({HexEncode(r.request_id), d.auth.terminal_id,
+                             Bytes(d.auth.content_hash.begin(), d.auth.content_hash.end()),
+                             std::move(stored), d.now}));
+  if (d.decision.allow) CARNET_TRY(StoreNotifications(txn, d, change, index));
+  *answer = Cbor(status, std::move(encoded));
+  return Status();
+}
+
 // Steps 2..8: decide on the dossier snapshot, then store everything in one transaction.
-static server::HttpResponse Decide(NodeContext& ctx,
-                                   const authn::AuthenticatedRequest& auth,
-                                   const authn::PeerInfo& peer,
-                                   ByteView body) {
+server::HttpResponse Decide(NodeContext& ctx,
+                            const authn::AuthenticatedRequest& auth,
+                            const authn::PeerInfo& peer,
+                            ByteView body) {
   const protocol::Request& r = auth.request;
   std::lock_guard<std::mutex> lock(DossierLock(r.patient.ins));
   if (auto replay = Replay(ctx, auth, peer, body)) return std::move(*replay);
@@ -177,83 +285,16 @@ static server::HttpResponse Decide(NodeContext& ctx,
   auto snap = internal::LoadSnapshot(ctx.store(), r.patient.ins);
   if (!snap.ok()) return Unavailable(snap.status());
   const Plan plan = internal::MakePlan(auth, *snap, now);
-  policy::Decision decision;
-  if (plan.deny_rule) {
-    decision.allow = false;
-    decision.reason = plan.deny_reason;
-  } else {
-    decision = ctx.engine().Decide(plan.request);
-  }
-  const std::string rule =
-      plan.deny_rule ? *plan.deny_rule : std::string(policy::RuleId(decision.rule));
-  std::optional<protocol::ResponseBody> read_body;
-  if (decision.allow && internal::IsReadAction(r.action)) {
-    auto result = internal::ReadResult(ctx, auth, *snap, plan, decision);
+  Decided d{auth, *snap, plan, DecideOn(ctx, plan), "", std::nullopt, now};
+  d.rule = plan.deny_rule ? *plan.deny_rule : std::string(policy::RuleId(d.decision.rule));
+  if (d.decision.allow && internal::IsReadAction(r.action)) {
+    auto result = internal::ReadResult(ctx, auth, *snap, plan, d.decision);
     if (!result.ok()) return Unavailable(result.status());
-    read_body = std::move(result).value();
+    d.read_body = std::move(result).value();
   }
-  trace::TraceEntry entry{now,
-                          auth.terminal_id,
-                          HexEncode(r.request_id),
-                          r.actor.idnat,
-                          r.patient.ins,
-                          std::string(protocol::ActionName(r.action)),
-                          plan.document_id,
-                          std::string(protocol::ModeName(r.mode)),
-                          decision.allow ? trace::Decision::kAllow : trace::Decision::kDeny,
-                          rule};
-  if (entry.document_id.size() > trace::kMaxFieldLength) entry.document_id.resize(0);
-  const bool seal = read_body.has_value() && snap->exists;
   server::HttpResponse answer;
-  Status s = ctx.store().Transact([&](store::Transaction& txn) -> Status {
-    internal::Change change;
-    if (decision.allow) {
-      CARNET_ASSIGN_OR_RETURN(change,
-                              internal::ApplyChange(ctx, txn, auth, *snap, plan, decision, now));
-    }
-    CARNET_ASSIGN_OR_RETURN(uint64_t index, ctx.trace_log().Append(txn, entry));
-    protocol::Response resp;
-    resp.request_id = r.request_id;
-    if (!decision.allow) {
-      protocol::Error error{plan.deny_code, Bounded(rule + ": " + decision.reason), {}, index};
-      if (error.code == protocol::ErrorCode::kDenied) error.rule = rule;
-      resp.body = std::move(error);
-    } else if (read_body) {
-      resp.body = *read_body;
-    } else {
-      resp.body = protocol::Ack{change.document_id, change.version, index};
-    }
-    CARNET_ASSIGN_OR_RETURN(Bytes encoded, protocol::EncodeResponse(resp));
-    const int status = protocol::ResponseHttpStatus(resp);
-    Bytes stored = {seal ? kSealed : kPlain, static_cast<uint8_t>(status >> 8),
-                    static_cast<uint8_t>(status & 0xFF)};
-    const std::string request_hex = HexEncode(r.request_id);
-    if (seal) {
-      CARNET_ASSIGN_OR_RETURN(auto key,
-                              store::UnwrapPatientKey(ctx.kek(), snap->patient.wrapped_key));
-      CARNET_ASSIGN_OR_RETURN(Bytes sealed,
-                              store::SealDocument(key, {r.patient.ins, "request:" + request_hex, 0},
-                                                  encoded, ctx.rng()));
-      stored.insert(stored.end(), sealed.begin(), sealed.end());
-    } else {
-      stored.insert(stored.end(), encoded.begin(), encoded.end());
-    }
-    CARNET_TRY(txn.PutRequest({request_hex, auth.terminal_id,
-                               Bytes(auth.content_hash.begin(), auth.content_hash.end()),
-                               std::move(stored), now}));
-    if (decision.allow) {
-      for (auto& n : internal::Notifications(auth, plan, decision, change, now)) {
-        if (n.kind == store::NotificationKind::kFirstAccess) {
-          CARNET_ASSIGN_OR_RETURN(bool seen, txn.HasNotification(n.kind, n.ins, n.actor_id_nat));
-          if (seen) continue;
-        }
-        n.trace_index = index;
-        CARNET_TRY(txn.PutNotification(n).status());
-      }
-    }
-    answer = Cbor(status, std::move(encoded));
-    return Status();
-  });
+  Status s = ctx.store().Transact(
+      [&](store::Transaction& txn) -> Status { return Commit(ctx, txn, d, &answer); });
   if (s.ok()) return answer;
   if (s.code() == StatusCode::kAlreadyExists) {
     // A concurrent request with the same id committed first (another node thread): its
@@ -264,6 +305,8 @@ static server::HttpResponse Decide(NodeContext& ctx,
   }
   return Unavailable(s);
 }
+
+}  // namespace
 
 server::HttpResponse RequestService::Handle(ByteView body, const authn::PeerInfo& peer) {
   const UnixMillis now = ctx_.clock().Now();
