@@ -125,7 +125,9 @@ Status MergePki(SimOptions& o) {
   SetIfEmpty(o, "last-name", Str(p->Find("surname")));
   SetIfEmpty(o, "first-name", Str(p->Find("given_name")));
   SetIfEmpty(o, "profession", Str(p->Find("profession")));
-  SetIfEmpty(o, "specialty", Str(p->Find("specialty")));
+  // A professional without a specialty in the PKI (pharmacist, dentist) has none on the card
+  // either: the engine's default (SM54) would contradict the node's directory.
+  if (o.values.count("specialty") == 0) o.values["specialty"] = Str(p->Find("specialty"));
   SetIfEmpty(o, "aut-key", dir + "/" + Str(p->Find("aut_key")));
   SetIfEmpty(o, "aut-cert", dir + "/" + Str(p->Find("aut_cert_der")));
   SetIfEmpty(o, "sig-key", dir + "/" + Str(p->Find("sig_key")));
@@ -145,7 +147,7 @@ Result<std::unique_ptr<SimCard>> BuildCps3(const SimOptions& o, Random& rng) {
   h.first_name = o.Get("first-name", h.first_name);
   h.civility = o.Get("civility", h.civility);
   h.profession = o.Get("profession", h.profession);
-  h.specialty = o.Get("specialty", h.specialty);
+  if (auto it = o.values.find("specialty"); it != o.values.end()) h.specialty = it->second;
   if (!o.Get("aut-key").empty()) {
     CARNET_ASSIGN_OR_RETURN(auto k, crypto::PrivateKey::FromPemFile(o.Get("aut-key")));
     c.aut_key = std::move(k);
