@@ -83,6 +83,11 @@ json() {
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 pki() { json "$PKI/index.json" "$1"; }
+# doc_ids FILE: the sorted ids of the "documents" of an answer (terminal or portal JSON).
+doc_ids() {
+  json "$1" "' '.join(sorted((x.get('metadata') or x)['id'] for x in d['documents']))" ||
+    fail "no document list in the answer: $(head -c 300 "$1")"
+}
 
 # ---------- processes: everything started is stopped by stop_all ----------
 declare -A PIDS=()
@@ -154,7 +159,7 @@ insert() {
     card_ctl "$name" REINSERT
   else
     spawn "card-$name" "$BIN/carnet-cardsim" --config "$DEMO_DIR/cards/$name.json" --pki "$PKI" \
-      --control-socket "$WORK/card-$name.sock"
+      --control-socket "$WORK/card-$name.sock" --log-apdus
     for _ in $(seq 100); do [[ -S $WORK/card-$name.sock ]] && break; sleep 0.05; done
   fi
   CARD_IN[$slot]=$name
@@ -224,8 +229,20 @@ decision() {
 # ---------- the counter terminal ----------
 # term COMMAND ARGS...: carnet-terminal at the counter (its configuration is in
 # CARNET_TERMINAL_CONFIG). Output in $WORK/term.out, exit code in RC.
+# pcscd powers a card off when no client has used it for a few seconds (pcsc-lite's power-off
+# grace period) and the CPS forgets its verified PIN: the terminal then answers "log in
+# first" (exit 7) before sending anything. The professional types the PIN again, as at a real
+# counter, the line says so, and the command is retried once.
+RELOGINS=0
 term() {
   run "$BIN/carnet-terminal" "$@"
+  if [[ $RC -eq 7 && -n ${PRO_CARD:-} ]]; then
+    RELOGINS=$((RELOGINS + 1))
+    detail "(the idle CPS was powered off by pcscd and forgot its PIN: the PIN is typed again)"
+    run "$BIN/carnet-terminal" login --pin-stdin <<<"$PRO_PIN"
+    [[ $RC -eq 0 ]] || fail "login again with the $PRO_CARD's card exited $RC"
+    run "$BIN/carnet-terminal" "$@"
+  fi
   cp "$WORK/last.out" "$WORK/term.out"
 }
 
@@ -255,6 +272,7 @@ PY
 # login NAME PIN: the professional's card goes in slot 0 and its holder types the PIN.
 login() {
   insert "$1"
+  PRO_CARD=$1 PRO_PIN=$2
   run "$BIN/carnet-terminal" login --pin-stdin <<<"$2"
   [[ $RC -eq 0 ]] || fail "login with the $1's card exited $RC"
 }

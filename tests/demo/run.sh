@@ -44,7 +44,8 @@ trap 'rm -f "$not_yet"' EXIT
 echo "demo: a private pcscd with the vpcd reader (tests/integration/pcsc_harness.sh)"
 rc=0
 CARNET_DEMO_NOT_YET_FILE=$not_yet CARNET_CARDSIM_BIN=$bin/carnet-cardsim \
-  bash tests/integration/pcsc_harness.sh -- bash tests/demo/story.sh "$bin" || rc=$?
+  bash tests/integration/pcsc_harness.sh ${CARNET_DEMO_LOG_DIR:+--log-dir "$CARNET_DEMO_LOG_DIR"} \
+  -- bash tests/demo/story.sh "$bin" || rc=$?
 case $rc in
   0) ;;
   77) echo "demo: skipped: pcscd or vsmartcard-vpcd is not installed (toolchains/bootstrap.sh host)" >&2

@@ -34,7 +34,7 @@ cards_at_counter() {
 open_dossier() {
   step "$PATIENT consents: Dr $GP opens her shared medical record"
   needs "carnet-terminal open-dossier" @serve @login || return 0
-  term open-dossier --json
+  term open-dossier --patient-consent --json
   expect allow "$(term_decision)" "open the dossier with the patient's consent"
   done_ dossier
 }
@@ -75,14 +75,19 @@ pharmacist_reads() {
   expect allow "$(term_decision)" "$PATIENT, her Vitale in the reader, consents to the pharmacist"
   term list --json
   local listed
-  listed=$(json "$WORK/term.out" "' '.join(sorted(x['metadata']['id'] for x in d['documents']))")
+  listed=$(doc_ids "$WORK/term.out")
   expect "${DOC[prescription]}" "$listed" "the pharmacist's list shows the prescription only"
-  term read "${DOC[prescription]}" --json
+  term read "${DOC[prescription]}" --out "$WORK/read-prescription.pdf" --json
   expect allow "$(term_decision)" "read the prescription (matrix: pharmacist, class 42)"
-  term read "${DOC[report]}" --json
+  cmp -s "$WORK/prescription.pdf" "$WORK/read-prescription.pdf" ||
+    fail "the prescription read back differs from the one deposited"
+  detail "the content read is byte for byte the prescription Dr $GP signed"
+  term read "${DOC[report]}" --out "$WORK/read-report.pdf" --json
   expect deny:HABILITATION_DENIED "$(term_decision)" "read the consultation report"
-  term read "${DOC[biology]}" --json
+  term read "${DOC[biology]}" --out "$WORK/read-biology.pdf" --json
   expect deny:DOCUMENT_MASKED "$(term_decision)" "read the lab results the patient masked"
+  [[ ! -e $WORK/read-report.pdf && ! -e $WORK/read-biology.pdf ]] ||
+    fail "a refused read left a file"
   done_ pharmacist
 }
 
@@ -111,7 +116,7 @@ emergency_access() {
   term emergency --justification "malaise au fauteuil avant extraction: traitements en cours?" --json
   expect allow "$(term_decision)" "bris de glace with a justification"
   local listed
-  listed=$(json "$WORK/term.out" "' '.join(sorted(x['metadata']['id'] for x in d['documents']))")
+  listed=$(doc_ids "$WORK/term.out")
   expect "$(printf '%s\n' "${DOC[prescription]}" "${DOC[report]}" | sort | xargs)" "$listed" \
     "shown: report and prescription; the masked lab results stay hidden"
   done_ emergency
@@ -151,7 +156,7 @@ deposit_while_down() {
   expect 0 "$(json "$WORK/term.out" "len(d['entries'])")" "requests waiting in the outbox"
   portal list
   expect allow "$(decision "$WORK/portal.json")" "the patient's portal lists her documents"
-  expect 5 "$(json "$WORK/portal.json" "len(d['documents'])")" "documents in her record"
+  expect 4 "$(json "$WORK/portal.json" "len(d['documents'])")" "documents in her record (3 + the one delivered from the outbox)"
 }
 
 patient_reads_traces() {
