@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 
@@ -23,6 +24,8 @@ constexpr char kCommon[] =
     "  --config FILE  terminal configuration (firmware/app/README.md)\n"
     "  --beneficiary RANK  the identity on the Vitale card (0 = the insured, the default)\n"
     "  --json         the result as one JSON object on stdout\n"
+    "  --pin-stdin    when the CPS no longer holds its verified PIN (pcscd powers an idle card\n"
+    "                 down), read it from standard input instead of failing with exit 7\n"
     "Exit: 0 done (or queued), 3 a card is missing, 7 log in first, 6 the node refused\n"
     "(reason printed), 1 failure (node unreachable for a read, card error), 2 usage.\n";
 
@@ -36,13 +39,20 @@ struct Run {
 };
 
 // Parses, loads the configuration and starts the session; an exit code when it must stop.
+// `check` validates the options before any card or node is touched.
+using Check = std::function<std::optional<int>(const Options&)>;
 std::optional<int> Begin(Run& run,
                          const std::string& usage,
                          Args args,
-                         std::vector<OptionSpec> specs) {
+                         std::vector<OptionSpec> specs,
+                         const Check& check = nullptr) {
   specs.push_back({"beneficiary", true, false});
+  specs.push_back({"pin-stdin", false, false});
   if (auto rc = ParseCommand(run.command, usage.c_str(), args, std::move(specs), run.options)) {
     return rc;
+  }
+  if (check) {
+    if (auto rc = check(run.options)) return rc;
   }
   const std::string rank = run.options.Get("beneficiary", "0");
   if (rank.empty() || rank.size() > 2 ||
@@ -54,6 +64,8 @@ std::optional<int> Begin(Run& run,
   run.env = std::move(env).value();
   FlowOptions fo;
   fo.beneficiary = std::stoi(rank);
+  fo.json_out = run.options.Has("json");
+  fo.pin_stdin = run.options.Has("pin-stdin");
   run.flow = std::make_unique<SessionFlow>(run.command, *run.env, fo);
   if (int rc = run.flow->Start(); rc != kExitOk) return rc;
   return std::nullopt;
@@ -67,6 +79,7 @@ int Finish(Run& run, session::ActionRequest req, Show show) {
   if (run.flow->queued()) {
     json::Value v = json::Value::MakeObject();
     v.Set("result", json::Value::String("queued"));
+    v.Set("queued", json::Value::Bool(true));
     v.Set("request_id", json::Value::String(run.flow->request_id_hex()));
     Print(json_out, v, "queued in the outbox: request " + run.flow->request_id_hex());
     return kExitOk;
@@ -120,10 +133,15 @@ int ShowList(const protocol::ResponseBody& body, json::Value& v, std::string& hu
 int ShowDocument(const protocol::ResponseBody& body,
                  json::Value& v,
                  std::string& human,
-                 const std::string& path) {
+                 const std::string& path,
+                 bool json_out) {
   const auto* doc = std::get_if<protocol::DocumentResult>(&body);
   if (doc == nullptr) return Fail("read", "unexpected answer from the node", kExitFailure);
   v.Set("document", DocumentJson(doc->info));
+  if (path.empty() && json_out) {
+    v.Set("content_base64", json::Value::String(Base64Encode(doc->content)));
+    return kExitOk;
+  }
   if (path.empty()) {
     std::fwrite(doc->content.data(), 1, doc->content.size(), stdout);
     std::fprintf(stderr, "%s v%llu, %zu bytes\n", doc->info.metadata.id.c_str(),
@@ -167,11 +185,12 @@ int RunOpenDossier(Args args) {
       "Opens the patient's dossier. The patient must have agreed: --patient-consent records\n"
       "that they did (the request carries it, signed with the CPS AUT key).\n");
   Run run{"open-dossier", {}, {}, {}};
-  if (auto rc = Begin(run, usage, args, {{"patient-consent", false, false}})) return *rc;
-  if (!run.options.Has("patient-consent")) {
+  auto check = [](const Options& o) -> std::optional<int> {
+    if (o.Has("patient-consent")) return std::nullopt;
     return Fail("open-dossier", "ask the patient's consent, then pass --patient-consent",
                 kExitUsage);
-  }
+  };
+  if (auto rc = Begin(run, usage, args, {{"patient-consent", false, false}}, check)) return *rc;
   session::ActionRequest req;
   req.action = Action::kOpen;
   req.args = protocol::OpenArgs{true};
@@ -191,24 +210,29 @@ int RunDeposit(Args args) {
       "from the patient's legal representatives. When the node is unreachable the signed\n"
       "request waits in the outbox ('carnet-terminal outbox flush' sends it).\n");
   Run run{"deposit", {}, {}, {}};
-  if (auto rc = Begin(run, usage, args,
-                      {{"type", true, false},
-                       {"file", true, false},
-                       {"title", true, false},
-                       {"content-type", true, false},
-                       {"mask", false, false},
-                       {"invisible-patient", false, false},
-                       {"invisible-legal-reps", false, false}})) {
+  Bytes content;
+  if (auto rc = Begin(
+          run, usage, args,
+          {{"type", true, false},
+           {"file", true, false},
+           {"title", true, false},
+           {"content-type", true, false},
+           {"mask", false, false},
+           {"invisible-patient", false, false},
+           {"invisible-legal-reps", false, false}},
+          [&content](const Options& o) -> std::optional<int> {
+            if (!o.Has("type") || !o.Has("file")) {
+              return Fail("deposit", "--type CODE and --file F are required", kExitUsage);
+            }
+            std::ifstream in(o.Get("file"), std::ios::binary);
+            if (!in) return Fail("deposit", "cannot read " + o.Get("file"), kExitUsage);
+            content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            return std::nullopt;
+          })) {
     return *rc;
   }
   const Options& o = run.options;
-  if (!o.Has("type") || !o.Has("file")) {
-    return Fail("deposit", "--type CODE and --file F are required", kExitUsage);
-  }
   const std::string file = o.Get("file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Fail("deposit", "cannot read " + file, kExitUsage);
-  Bytes content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   session::DepositChoice c;
   c.type_code = o.Get("type");
   const auto slash = file.find_last_of('/');
@@ -256,26 +280,25 @@ int RunRead(Args args) {
     std::fputs(usage.c_str(), stderr);
     return Fail("read", "the document ID is required", kExitUsage);
   }
-  if (auto rc = Begin(run, usage, args, {{"version", true, false}, {"out", true, false}})) {
-    return *rc;
-  }
-  protocol::DocumentRef ref{id, std::nullopt};
-  if (run.options.Has("version")) {
-    const std::string v = run.options.Get("version");
+  auto check = [](const Options& o) -> std::optional<int> {
+    const std::string v = o.Get("version", "1");
     if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
       return Fail("read", "--version takes a number", kExitUsage);
     }
-    ref.version = std::stoull(v);
+    return std::nullopt;
+  };
+  if (auto rc = Begin(run, usage, args, {{"version", true, false}, {"out", true, false}}, check)) {
+    return *rc;
   }
+  protocol::DocumentRef ref{id, std::nullopt};
+  if (run.options.Has("version")) ref.version = std::stoull(run.options.Get("version"));
   session::ActionRequest req;
   req.action = Action::kRead;
   req.args = ref;
   const std::string out = run.options.Get("out");
-  if (out.empty() && run.options.Has("json")) {
-    return Fail("read", "--json needs --out FILE (the content cannot share stdout)", kExitUsage);
-  }
-  return Finish(run, std::move(req), [&out](const auto& body, auto& v, auto& human) {
-    return ShowDocument(body, v, human, out);
+  const bool json_out = run.options.Has("json");
+  return Finish(run, std::move(req), [&out, json_out](const auto& body, auto& v, auto& human) {
+    return ShowDocument(body, v, human, out, json_out);
   });
 }
 
@@ -285,14 +308,16 @@ int RunConsent(Args args) {
       "Records that the patient consents to this professional reading their dossier (until\n"
       "DATE, YYYY-MM-DD, when given).\n");
   Run run{"consent", {}, {}, {}};
-  if (auto rc = Begin(run, usage, args, {{"until", true, false}})) return *rc;
+  auto check = [](const Options& o) -> std::optional<int> {
+    if (!o.Has("until")) return std::nullopt;
+    auto until = ParseRfc3339(o.Get("until"));
+    if (until.ok()) return std::nullopt;
+    return Fail("consent", "--until: " + until.status().message(), kExitUsage);
+  };
+  if (auto rc = Begin(run, usage, args, {{"until", true, false}}, check)) return *rc;
   protocol::TargetArgs t;
   t.idnat = run.flow->runner().professional()->id_nat;
-  if (run.options.Has("until")) {
-    auto until = ParseRfc3339(run.options.Get("until"));
-    if (!until.ok()) return Fail("consent", "--until: " + until.status().message(), kExitUsage);
-    t.until = *until;
-  }
+  if (run.options.Has("until")) t.until = ParseRfc3339(run.options.Get("until")).value();
   session::ActionRequest req;
   req.action = Action::kRecordConsent;
   req.args = t;
@@ -314,14 +339,16 @@ int RunEmergency(Args args) {
                       {{"justification", true, false},
                        {"samu", false, false},
                        {"read", true, false},
-                       {"out", true, false}})) {
+                       {"out", true, false}},
+                      [](const Options& o) -> std::optional<int> {
+                        if (o.Has("samu") != o.Has("justification")) return std::nullopt;
+                        return Fail("emergency",
+                                    "give either --justification TEXT (bris de glace) or --samu",
+                                    kExitUsage);
+                      })) {
     return *rc;
   }
   const Options& o = run.options;
-  if (o.Has("samu") == o.Has("justification")) {
-    return Fail("emergency", "give either --justification TEXT (bris de glace) or --samu",
-                kExitUsage);
-  }
   session::ActionRequest req;
   req.mode = o.Has("samu") ? protocol::Mode::kCentre15 : protocol::Mode::kBrisDeGlace;
   if (o.Has("justification")) req.justification = o.Get("justification");
@@ -329,11 +356,9 @@ int RunEmergency(Args args) {
     req.action = Action::kRead;
     req.args = protocol::DocumentRef{o.Get("read"), std::nullopt};
     const std::string out = o.Get("out");
-    if (out.empty() && o.Has("json")) {
-      return Fail("emergency", "--json needs --out FILE with --read", kExitUsage);
-    }
-    return Finish(run, std::move(req), [&out](const auto& body, auto& v, auto& human) {
-      return ShowDocument(body, v, human, out);
+    const bool json_out = o.Has("json");
+    return Finish(run, std::move(req), [&out, json_out](const auto& body, auto& v, auto& human) {
+      return ShowDocument(body, v, human, out, json_out);
     });
   }
   req.action = Action::kList;

@@ -46,7 +46,7 @@ int List(outbox::Outbox& box, bool json_out) {
   if (items->empty()) human = "the outbox is empty\n";
   human.pop_back();
   json::Value v = json::Value::MakeObject();
-  v.Set("items", std::move(arr));
+  v.Set("entries", std::move(arr));
   Print(json_out, v, human);
   return kExitOk;
 }

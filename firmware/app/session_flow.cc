@@ -12,6 +12,26 @@
 namespace carnet::fw::app {
 namespace {
 
+// {"error":{"code","reason","rule"?,"trace_id"?,"http_status"},"request_id"} on stdout.
+void PrintNodeError(int http_status, ByteView body, const std::string& request_id) {
+  json::Value e = json::Value::MakeObject();
+  e.Set("http_status", json::Value::Int(http_status));
+  auto r = protocol::DecodeResponse(body);
+  const auto* err = r.ok() ? std::get_if<protocol::Error>(&r->body) : nullptr;
+  if (err != nullptr) {
+    e.Set("code", json::Value::String(std::string(protocol::ErrorCodeName(err->code))));
+    e.Set("reason", json::Value::String(err->reason));
+    if (err->rule) e.Set("rule", json::Value::String(*err->rule));
+    if (err->trace_id) e.Set("trace_id", json::Value::Int(static_cast<int64_t>(*err->trace_id)));
+  } else {
+    e.Set("code", json::Value::String("http_" + std::to_string(http_status)));
+  }
+  json::Value v = json::Value::MakeObject();
+  v.Set("error", std::move(e));
+  v.Set("request_id", json::Value::String(request_id));
+  std::printf("%s\n", json::Write(v).c_str());
+}
+
 bool Has(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
 // The reader holding a Vitale card, or "".
@@ -116,7 +136,7 @@ int SessionFlow::Start() {
   rc.igc = env_.trust.cps ? &*env_.trust.cps : nullptr;
   rc.vitale_ca = env_.trust.vitale ? &*env_.trust.vitale : nullptr;
   session::RunnerHooks h;
-  if (options_.login) {
+  if (options_.login || options_.pin_stdin) {
     h.ask_pin = [this](cps::CpsCard& card) { return VerifyPin(card, options_.pin_stdin, pin_fd_); };
   }
   h.choose = [this](const std::vector<vitale::VitaleIdentity>&) -> Result<int> {
@@ -175,6 +195,7 @@ int SessionFlow::Act(session::ActionRequest request) {
   const auto& d = runner_->delivery();
   if (!d) return ExitForSessionError();
   if (d->http_status < 200 || d->http_status > 299) {
+    if (options_.json_out) PrintNodeError(d->http_status, d->body, request_id_hex());
     return Fail(DescribeNodeError(d->http_status, d->body), kExitRefused);
   }
   auto decoded = protocol::DecodeResponse(d->body);
@@ -230,19 +251,23 @@ json::Value PatientJson(const vitale::VitaleIdentity& id) {
 }
 
 json::Value DocumentJson(const protocol::DocumentInfo& d) {
+  json::Value m = json::Value::MakeObject();
+  m.Set("id", json::Value::String(d.metadata.id));
+  m.Set("type_code", json::Value::String(d.metadata.type_code));
+  m.Set("title", json::Value::String(d.metadata.title));
+  m.Set("content_type", json::Value::String(d.metadata.content_type));
+  m.Set("masked", json::Value::Bool(d.metadata.masked));
+  m.Set("invisible_patient", json::Value::Bool(d.metadata.invisible_patient));
+  m.Set("invisible_legal_reps", json::Value::Bool(d.metadata.invisible_legal_reps));
+  if (d.metadata.replaces) m.Set("replaces", json::Value::String(*d.metadata.replaces));
   json::Value v = json::Value::MakeObject();
-  v.Set("id", json::Value::String(d.metadata.id));
-  v.Set("type_code", json::Value::String(d.metadata.type_code));
-  v.Set("title", json::Value::String(d.metadata.title));
-  v.Set("content_type", json::Value::String(d.metadata.content_type));
+  v.Set("metadata", std::move(m));
   v.Set("version", json::Value::Int(static_cast<int64_t>(d.version)));
   v.Set("author", json::Value::String(d.author));
   v.Set("status", json::Value::String(std::string(protocol::DocumentStatusName(d.status))));
   v.Set("deposited_at", json::Value::String(FormatRfc3339(d.deposited_at)));
   v.Set("size", json::Value::Int(static_cast<int64_t>(d.content_size)));
-  v.Set("masked", json::Value::Bool(d.metadata.masked));
-  v.Set("invisible_patient", json::Value::Bool(d.metadata.invisible_patient));
-  v.Set("invisible_legal_reps", json::Value::Bool(d.metadata.invisible_legal_reps));
+  v.Set("content_sha256", json::Value::String(HexEncode(d.content_sha256)));
   return v;
 }
 

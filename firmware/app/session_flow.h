@@ -21,6 +21,7 @@ struct FlowOptions {
   bool pin_stdin = false;  // the PIN from standard input
   int beneficiary = 0;     // rank on the Vitale card
   bool need_patient = true;
+  bool json_out = false;  // a node refusal is also printed as {"error":{...}} on stdout
 };
 
 class SessionFlow {
