@@ -59,8 +59,14 @@ Status VpcdLink::Connect(const std::string& host, int port) {
 
 Result<Bytes> VpcdLink::Receive() {
   if (fd_ < 0) return FailedPrecondition("vpcd link not connected");
+  // vpcd writes the length and the APDU in two sends without TCP_NODELAY: Nagle holds the APDU
+  // until our ACK of the length, which Linux delays up to 40 ms. Quick ACKs (re-armed on every
+  // read: the kernel clears the flag) make each APDU ~40 ms faster.
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   uint8_t len[2];
   CARNET_TRY(ReadExact(fd_, len, 2));
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   const size_t n = (size_t{len[0]} << 8) | len[1];
   Bytes payload(n);
   if (n > 0) CARNET_TRY(ReadExact(fd_, payload.data(), n));
