@@ -10,9 +10,19 @@ NOT_YET=()   # "<step>: <command>" for each step that could not run yet
 
 say() { printf '%s\n' "$*"; }
 # step "what happens": numbers and prints the line that opens a story step.
+STEP_T0=${EPOCHREALTIME/,/.}
+DEMO_T0=$STEP_T0
 step() {
+  step_time
   STEP=$((STEP + 1))
   printf '\n%2d. %s\n' "$STEP" "$*"
+}
+# step_time: the previous step's wall time, into $WORK/timing.txt (README figures).
+step_time() {
+  local now=${EPOCHREALTIME/,/.}
+  [[ $STEP -gt 0 ]] && awk -v s="$STEP" -v a="$STEP_T0" -v b="$now" \
+    'BEGIN { printf "step %2d  %6.1f s\n", s, b - a }' >>"$WORK/timing.txt"
+  STEP_T0=$now
 }
 ok() { printf '      ok: %s\n' "$*"; }
 detail() { printf '          %s\n' "$*"; }
@@ -69,8 +79,11 @@ needs() {
 
 # run CMD...: runs CMD with stdout/stderr in $WORK/last.{out,err}; sets RC.
 run() {
+  local t0=${EPOCHREALTIME/,/.}
   RC=0
   "$@" >"$WORK/last.out" 2>"$WORK/last.err" || RC=$?
+  awk -v a="$t0" -v b="${EPOCHREALTIME/,/.}" -v c="${*##*/}" -v rc="$RC" \
+    'BEGIN { printf "%6.2f s  rc %d  %s\n", b - a, rc, substr(c, 1, 90) }' >>"$WORK/commands.txt"
 }
 # must CMD...: run, and the story fails if CMD fails.
 must() {

@@ -136,7 +136,9 @@ emergency_notifications() {
   dentist_idnat=$(pki "next(p['idnat'] for p in d['professionals'] if p['role']=='dentist')")
   expect "emergency_access|$dentist_idnat" "$(cut -d'|' -f1,2 "$WORK/notifications.txt" | sort -u)" \
     "pending notification of Dr $DENTIST's emergency access"
-  detail "tied to trace entry $(cut -d'|' -f3 "$WORK/notifications.txt" | head -n 1)"
+  detail "tied to trace entry $(cut -d'|' -f3 "$WORK/notifications.txt" | head -n 1); all pending:" \
+    "$(sqlite3 -readonly "$db" "SELECT group_concat(kind || ' ' || n, ', ') FROM
+      (SELECT kind, COUNT(*) AS n FROM notifications WHERE delivered_at IS NULL GROUP BY kind)")"
 }
 
 deposit_while_down() {
@@ -164,9 +166,17 @@ patient_reads_traces() {
   needs @portal @dossier || return 0
   portal traces
   expect allow "$(decision "$WORK/portal.json")" "read the traces"
-  json "$WORK/portal.json" "'\n'.join('#%d %s %s %s -> %s %s' % (t['index'], t['actor'], t['action'],
-    t['mode'], 'allowed' if t['allowed'] else 'DENIED', t['rule']) for t in d['traces'])" |
-    while read -r line; do detail "$line"; done
+  python3 - "$PKI/index.json" "$WORK/portal.json" <<'PY' | while IFS= read -r line; do detail "$line"; done
+import json, sys
+index, answer = (json.load(open(f)) for f in sys.argv[1:3])
+names = {p["idnat"]: "Dr " + p["surname"].title() if p["profession"] != "21" else p["surname"].title()
+         for p in index["professionals"]}
+names.update({p["ins"]: "the patient" for p in index["vitale"]["patients"]})
+for t in answer["traces"]:
+    mode = "" if t["mode"] == "normal" else " (" + t["mode"] + ")"
+    print("#%-3d %-14s %-29s %-8s %s" % (t["index"], names.get(t["actor"], t["actor"]),
+          t["action"] + mode, "allowed" if t["allowed"] else "DENIED", t["rule"]))
+PY
   local rules
   rules=$(json "$WORK/portal.json" "' '.join(sorted(set(t['rule'] for t in d['traces'] if not t['allowed'])))")
   local want=""
@@ -198,5 +208,5 @@ trace_tampered() {
     "UPDATE trace_leaves SET entry = entry || x'00' WHERE idx = $victim" || fail "sqlite3 update"
   run "$BIN/carnet-node" trace verify --config "$WORK/node-copy/node.conf" --sth "$WORK/sth.json"
   expect 1 "$RC" "trace verify of a copy where entry $victim was rewritten (exit code)"
-  detail "$(head -n 1 "$WORK/last.err")"
+  detail "$(cat "$WORK/last.err" "$WORK/last.out" | head -n 1)"
 }

@@ -64,3 +64,8 @@ trace_tampered
 step "Everything the demo started is stopped: the node, the card simulators (pcscd by the harness)"
 stop_all
 ok "stopped"
+step_time
+awk -v a="$DEMO_T0" -v b="${EPOCHREALTIME/,/.}" -v n="$STEP" \
+  'BEGIN { printf "\ndemo: %d steps in %.0f s\n", n, b - a }'
+[[ -n ${CARNET_DEMO_TIMING:-} ]] && cat "$WORK/timing.txt"
+true
