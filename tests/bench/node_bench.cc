@@ -71,30 +71,78 @@ Result<uint16_t> PortFrom(const std::string& line) {
   return static_cast<uint16_t>(port);
 }
 
-// Signs `count` requests made by `make(i)` before any clock starts.
-std::vector<std::string> PreSign(const Signer& s,
-                                 size_t count,
-                                 const std::function<protocol::Request(size_t)>& make) {
-  std::vector<std::string> out;
-  out.reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    protocol::Request r = make(i);
-    AddPresenceProof(s, r);
-    out.push_back(ToString(Sign(s, r)));
+// Each connection works on its own patients: the node serializes requests per dossier, and a
+// front desk serves many patients. No Vitale proof (optional; these patients have no card).
+constexpr size_t kPatientsPerConnection = 8;
+
+using Plan = std::vector<std::vector<std::string>>;  // per connection, signed bodies in order
+
+// Signs, before any clock starts, `per` requests per connection made by `make(c, i)`.
+Plan PreSign(const Signer& s,
+             int conns,
+             size_t per,
+             const std::function<protocol::Request(size_t c, size_t i)>& make) {
+  Plan plan(static_cast<size_t>(conns));
+  for (size_t c = 0; c < plan.size(); ++c) {
+    for (size_t i = 0; i < per; ++i) plan[c].push_back(ToString(Sign(s, make(c, i))));
   }
-  return out;
+  return plan;
 }
 
 LoadResult Run(uint16_t port,
                const std::shared_ptr<const crypto::tls::TlsContext>& tls,
-               int conns,
-               const std::vector<std::string>& bodies) {
-  const size_t per = bodies.size() / static_cast<size_t>(conns);
+               const Plan& plan) {
   static const std::string kNoBody;
   RequestSpec warm{"GET", "/v1/health", "", &kNoBody};
-  return RunLoad(port, tls, conns, per, 200, warm, [&](int c, size_t i) {
-    return RequestSpec{"POST", kRequests, kCose, &bodies[static_cast<size_t>(c) * per + i]};
+  return RunLoad(port, tls, static_cast<int>(plan.size()), plan.front().size(), 200, warm,
+                 [&](int c, size_t i) {
+                   return RequestSpec{"POST", kRequests, kCose, &plan[static_cast<size_t>(c)][i]};
+                 });
+}
+
+std::string PatientOf(size_t c, size_t i) {
+  return SyntheticIns(c * kPatientsPerConnection + i % kPatientsPerConnection);
+}
+
+void NodeLoads(Table& table,
+               uint16_t port,
+               const std::shared_ptr<const crypto::tls::TlsContext>& tls,
+               const Signer& s,
+               const NodeBenchOptions& o) {
+  const int conns = o.connections;
+  const size_t ucon = static_cast<size_t>(conns);
+  uint64_t n = 5'000'000;
+  // Setup: open every dossier (with consent) and join its care team, so reads are allowed.
+  Plan setup = PreSign(s, conns, 2 * kPatientsPerConnection, [&](size_t c, size_t i) {
+    const std::string ins = PatientOf(c, i / 2);
+    return i % 2 == 0 ? Open(s, ins, n++) : JoinCareTeam(s, ins, n++);
   });
+  LoadResult ready = Run(port, tls, setup);
+  if (ready.failed > 0) AddLoadRow(table, kSection, "setup: open + join care team", ready, conns);
+
+  const size_t per4 = std::max<size_t>(1, o.deposits_4k / ucon);
+  const uint64_t first_4k = n;
+  Plan dep4 = PreSign(s, conns, per4, [&](size_t c, size_t i) {
+    return Deposit(s, PatientOf(c, i), 4096, first_4k + c * per4 + i);
+  });
+  n += ucon * per4;
+  AddLoadRow(table, kSection, "deposit 4 KiB, durable", Run(port, tls, dep4), conns);
+  dep4.clear();
+
+  const size_t per256 = std::max<size_t>(1, o.deposits_256k / ucon);
+  Plan dep256 = PreSign(s, conns, per256, [&](size_t c, size_t i) {
+    return Deposit(s, PatientOf(c, i), 256 * 1024, n + c * per256 + i);
+  });
+  n += ucon * per256;
+  AddLoadRow(table, kSection, "deposit 256 KiB, durable", Run(port, tls, dep256), conns);
+  dep256.clear();
+
+  const size_t per_read = std::max<size_t>(1, o.reads / ucon);
+  Plan reads = PreSign(s, conns, per_read, [&](size_t c, size_t i) {
+    const size_t d = i % per4;  // a 4 KiB document this connection deposited
+    return Read(s, PatientOf(c, d), DocumentId(first_4k + c * per4 + d), n + c * per_read + i);
+  });
+  AddLoadRow(table, kSection, "read 4 KiB", Run(port, tls, reads), conns);
 }
 
 }  // namespace
@@ -139,24 +187,7 @@ long MeasureNode(Table& table, const PkiFiles& pki, const Signer& s, const NodeB
   AddHandshakeRows(table, "carnet-node serve",
                    Must(MeasureHandshakes(port, tls, o.handshake_seconds), "node handshakes"));
 
-  // The dossier must be open before documents can be deposited.
-  auto open = PreSign(s, 1, [&](size_t i) { return Open(s, 5'000'000 + i); });
-  LoadResult opened = Run(port, tls, 1, {open.front()});
-  if (opened.ok != 1) table.Add(kSection, "open dossier", "failed", opened.first_failure);
-
-  uint64_t n = 6'000'000;
-  auto dep4 = PreSign(s, o.deposits_4k, [&](size_t) { return Deposit(s, 4096, n++); });
-  const uint64_t first_4k = 6'000'000;
-  AddLoadRow(table, kSection, "deposit 4 KiB, durable", Run(port, tls, o.connections, dep4),
-             o.connections);
-  dep4.clear();
-  auto dep256 = PreSign(s, o.deposits_256k, [&](size_t) { return Deposit(s, 256 * 1024, n++); });
-  AddLoadRow(table, kSection, "deposit 256 KiB, durable", Run(port, tls, o.connections, dep256),
-             o.connections);
-  dep256.clear();
-  auto reads = PreSign(
-      s, o.reads, [&](size_t i) { return Read(s, DocumentId(first_4k + i % o.deposits_4k), n++); });
-  AddLoadRow(table, kSection, "read 4 KiB", Run(port, tls, o.connections, reads), o.connections);
+  NodeLoads(table, port, tls, s, o);
   long rss = node.Stop();
   table.Add(kSection, "peak RSS of carnet-node", Fmt("%.1f MiB", static_cast<double>(rss) / 1024),
             "wait4 ru_maxrss after SIGTERM");

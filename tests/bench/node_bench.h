@@ -1,8 +1,9 @@
 #pragma once
 // The whole node: `carnet-node init --from-test-pki`, a terminal enrolled with
 // `carnet-node enroll-terminal`, `carnet-node serve` in its own process, then handshakes,
-// durable deposits (4 KiB and 256 KiB) and reads from N terminals' warm, resumed connections.
-// Every request is signed before the clock starts, so the figures are the node's.
+// durable deposits (4 KiB and 256 KiB) and reads from N terminals' warm, resumed connections,
+// each connection on its own 8 patients. Every request is signed before the clock starts, so
+// the figures are the node's.
 
 #include <string>
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "crypto/core/hash.h"
+#include "crypto/x509/pki.h"
 #include "hal/base/clock.h"
 #include "hal/base/random.h"
 
@@ -11,7 +12,10 @@ namespace {
 
 UnixMillis Now() { return SystemClock::Instance().Now(); }
 
-protocol::Request Base(const Signer& s, protocol::Action action, uint64_t n) {
+protocol::Request Base(const Signer& s,
+                       const std::string& ins,
+                       protocol::Action action,
+                       uint64_t n) {
   protocol::Request r;
   r.request_id = RequestId(n);
   r.issued_at = Now();
@@ -19,7 +23,7 @@ protocol::Request Base(const Signer& s, protocol::Action action, uint64_t n) {
   r.actor.idnat = s.professional.idnat;
   r.actor.profession = s.professional.profession;
   r.actor.specialty = s.professional.specialty;
-  r.patient.ins = s.ins;
+  r.patient.ins = ins;
   r.patient.ins_oid = std::string(protocol::kOidInsNirTest);
   r.action = action;
   return r;
@@ -57,8 +61,17 @@ std::string DocumentId(uint64_t n) {
   return "bench-" + HexEncode(ByteView(RequestId(n)).subspan(4, 4)) + "-" + std::to_string(n);
 }
 
-protocol::Request Deposit(const Signer& s, size_t content_size, uint64_t n) {
-  protocol::Request r = Base(s, protocol::Action::kDeposit, n);
+std::string SyntheticIns(size_t i) {
+  std::string nir13 = Fmt("18501750%05zu", i % 100000);
+  nir13[1] = static_cast<char>('0' + (i / 100000) % 10);
+  return nir13 + Fmt("%02d", crypto::NirKey(nir13));
+}
+
+protocol::Request Deposit(const Signer& s,
+                          const std::string& ins,
+                          size_t content_size,
+                          uint64_t n) {
+  protocol::Request r = Base(s, ins, protocol::Action::kDeposit, n);
   protocol::DepositArgs d;
   d.metadata.id = DocumentId(n);
   d.metadata.type_code = "11488-4";  // compte rendu de consultation (JDV_J66)
@@ -72,21 +85,24 @@ protocol::Request Deposit(const Signer& s, size_t content_size, uint64_t n) {
   return r;
 }
 
-protocol::Request Read(const Signer& s, const std::string& document_id, uint64_t n) {
-  protocol::Request r = Base(s, protocol::Action::kRead, n);
+protocol::Request Read(const Signer& s,
+                       const std::string& ins,
+                       const std::string& document_id,
+                       uint64_t n) {
+  protocol::Request r = Base(s, ins, protocol::Action::kRead, n);
   r.args = protocol::DocumentRef{document_id, std::nullopt};
   return r;
 }
 
-protocol::Request List(const Signer& s, uint64_t n) {
-  protocol::Request r = Base(s, protocol::Action::kList, n);
-  r.args = protocol::ListFilter{};
+protocol::Request Open(const Signer& s, const std::string& ins, uint64_t n) {
+  protocol::Request r = Base(s, ins, protocol::Action::kOpen, n);
+  r.args = protocol::OpenArgs{true};
   return r;
 }
 
-protocol::Request Open(const Signer& s, uint64_t n) {
-  protocol::Request r = Base(s, protocol::Action::kOpen, n);
-  r.args = protocol::OpenArgs{true};
+protocol::Request JoinCareTeam(const Signer& s, const std::string& ins, uint64_t n) {
+  protocol::Request r = Base(s, ins, protocol::Action::kRecordCareTeam, n);
+  r.args = protocol::TargetArgs{s.professional.idnat, std::nullopt};
   return r;
 }
 

@@ -30,12 +30,20 @@ Signer LoadSigner(const PkiFiles& pki);
 
 // A fresh request id from `n` (unique per run: the run's start time is mixed in).
 Bytes RequestId(uint64_t n);
+// A shape-valid INS (13 characters + NIR key) for synthetic patient `i` < 10^6: the node needs
+// no card for a patient (the Vitale proof is optional), so load can spread over many dossiers.
+std::string SyntheticIns(size_t i);
 
-protocol::Request Deposit(const Signer& s, size_t content_size, uint64_t n);
-protocol::Request Read(const Signer& s, const std::string& document_id, uint64_t n);
-protocol::Request List(const Signer& s, uint64_t n);
-protocol::Request Open(const Signer& s, uint64_t n);
-// The patient's card signature over the request id, as firmware/vitale makes it.
+protocol::Request Deposit(const Signer& s, const std::string& ins, size_t content_size, uint64_t n);
+protocol::Request Read(const Signer& s,
+                       const std::string& ins,
+                       const std::string& document_id,
+                       uint64_t n);
+protocol::Request Open(const Signer& s, const std::string& ins, uint64_t n);
+// The professional puts themself in the patient's care team (what reading needs in "normal").
+protocol::Request JoinCareTeam(const Signer& s, const std::string& ins, uint64_t n);
+// The patient's card signature over the request id, as firmware/vitale makes it (only for the
+// test PKI's patient, `s.ins`, whose card key is in the PKI).
 void AddPresenceProof(const Signer& s, protocol::Request& r);
 
 // SIG key for deposit / replace / add_own_document, AUT key for the rest (node/authn's rule).

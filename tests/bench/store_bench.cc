@@ -4,10 +4,10 @@
 #include <random>
 #include <thread>
 
-#include "crypto/x509/pki.h"
 #include "node/store/sqlite_store.h"
 #include "node/store/transaction.h"
 #include "node/trace/trace_log.h"
+#include "tests/bench/requests.h"
 
 namespace carnet::bench {
 namespace {
@@ -16,12 +16,7 @@ constexpr size_t kDocsPerPatient = 10;
 constexpr size_t kHeavyDocs = 1000;  // protocol Limits::max_list_entries
 constexpr size_t kRowsPerFillClosure = 5000;
 
-// A shape-valid INS for patient `i` (13 characters + the NIR key).
-std::string Ins(size_t i) {
-  std::string nir13 = Fmt("18501750%05zu", i % 100000);
-  nir13[1] = static_cast<char>('0' + (i / 100000) % 10);
-  return nir13 + Fmt("%02d", crypto::NirKey(nir13));
-}
+std::string Ins(size_t i) { return SyntheticIns(i); }
 
 // Bulk rows carry a 512-byte sealed blob (so 10^6 rows stay ~0.7 GB); the heavy patient's
 // rows a sealed 4 KiB document.

@@ -117,9 +117,9 @@ void CountApdus(Table& table, const PkiFiles& pki, const Signer& s) {
 }  // namespace
 
 void MeasureTerminal(Table& table, const PkiFiles& pki, const Signer& s, double seconds) {
-  TimeSigning(table, s, "deposit 4 KiB", Deposit(s, 4096, 3'000'001), seconds);
-  TimeSigning(table, s, "deposit 256 KiB", Deposit(s, 256 * 1024, 3'000'002), seconds);
-  TimeSigning(table, s, "read", Read(s, "doc-1", 3'000'003), seconds);
+  TimeSigning(table, s, "deposit 4 KiB", Deposit(s, s.ins, 4096, 3'000'001), seconds);
+  TimeSigning(table, s, "deposit 256 KiB", Deposit(s, s.ins, 256 * 1024, 3'000'002), seconds);
+  TimeSigning(table, s, "read", Read(s, s.ins, "doc-1", 3'000'003), seconds);
   CountApdus(table, pki, s);
 }
 

@@ -56,8 +56,8 @@ void Posts(Table& table,
 
 Bodies MakeBodies(const Signer& signer) {
   Bodies b;
-  b.deposit_4k = ToString(Sign(signer, Deposit(signer, 4096, 4'000'001)));
-  b.deposit_256k = ToString(Sign(signer, Deposit(signer, 256 * 1024, 4'000'002)));
+  b.deposit_4k = ToString(Sign(signer, Deposit(signer, signer.ins, 4096, 4'000'001)));
+  b.deposit_256k = ToString(Sign(signer, Deposit(signer, signer.ins, 256 * 1024, 4'000'002)));
   return b;
 }
 
