@@ -22,9 +22,13 @@ Result<crypto::SecretBytes> PatientKey(NodeContext& ctx, const Snapshot& snap) {
 }
 
 // Opens one stored version: metadata sealed with it, and its content.
-Result<protocol::DocumentResult> OpenStored(const crypto::SecretBytes& key,
+Result<protocol::DocumentResult> OpenStored(NodeContext& ctx,
+                                            const crypto::SecretBytes& key,
                                             const store::DocumentRecord& d) {
-  CARNET_ASSIGN_OR_RETURN(auto plain, store::OpenDocument(key, {d.ins, d.id, d.version}, d.sealed));
+  CARNET_ASSIGN_OR_RETURN(store::DocumentRecord full, ctx.store().GetDocument(d.id, d.version));
+  // The AAD binds the blob to (INS, id, version): another patient's blob fails here.
+  CARNET_ASSIGN_OR_RETURN(auto plain,
+                          store::OpenDocument(key, {d.ins, d.id, d.version}, full.sealed));
   CARNET_ASSIGN_OR_RETURN(SealedDocument sealed, UnframeDocument(plain.view()));
   const DocFlags flags = ParseFlags(d.confidentiality);
   protocol::DocumentResult out;
@@ -212,7 +216,7 @@ Result<protocol::ResponseBody> ReadResult(NodeContext& ctx,
     }
     case Action::kRead: {
       CARNET_ASSIGN_OR_RETURN(auto key, PatientKey(ctx, snap));
-      CARNET_ASSIGN_OR_RETURN(auto doc, OpenStored(key, *plan.target));
+      CARNET_ASSIGN_OR_RETURN(auto doc, OpenStored(ctx, key, *plan.target));
       return protocol::ResponseBody(std::move(doc));
     }
     case Action::kList: {
@@ -220,7 +224,7 @@ Result<protocol::ResponseBody> ReadResult(NodeContext& ctx,
       protocol::DocumentList list;
       for (size_t index : decision.visible) {
         if (index >= plan.listed.size()) return Internal("list: visible index out of range");
-        CARNET_ASSIGN_OR_RETURN(auto doc, OpenStored(key, *plan.listed[index]));
+        CARNET_ASSIGN_OR_RETURN(auto doc, OpenStored(ctx, key, *plan.listed[index]));
         list.documents.push_back(std::move(doc.info));
       }
       return protocol::ResponseBody(std::move(list));

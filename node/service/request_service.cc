@@ -22,8 +22,8 @@ using internal::Snapshot;
 constexpr uint8_t kPlain = 'P';
 constexpr uint8_t kSealed = 'S';
 
-// Requests on one dossier are serialized from the snapshot to the commit, so that two
-// concurrent setting changes cannot lose one another. 64 stripes keyed by INS.
+// Per-dossier serialization of read-modify-write actions (ReadsModifiesWrites). 64 stripes
+// keyed by INS.
 std::array<std::mutex, 64>& DossierLocks() {
   static std::array<std::mutex, 64> locks;
   return locks;
@@ -163,6 +163,29 @@ std::optional<server::HttpResponse> Replay(NodeContext& ctx,
   return std::move(answer).value();
 }
 
+// Actions that rewrite what they read (the settings JSON, a document's flags): two of them
+// on one dossier at once could lose one change, so they are serialized per dossier from the
+// snapshot to the commit. The others run concurrently (their commits share group fsyncs):
+// reads change nothing, and a write that collides (same document id or version) fails on
+// the store's uniqueness and is answered 409.
+bool ReadsModifiesWrites(protocol::Action a) {
+  using protocol::Action;
+  switch (a) {
+    case Action::kStatus:
+    case Action::kList:
+    case Action::kRead:
+    case Action::kTraces:
+    case Action::kDeposit:
+    case Action::kReplace:
+    case Action::kAddOwnDocument:
+    case Action::kDelete:
+    case Action::kArchive:
+      return false;
+    default:
+      return true;
+  }
+}
+
 // A decision about to be stored: everything the transaction needs.
 struct Decided {
   const authn::AuthenticatedRequest& auth;
@@ -279,7 +302,8 @@ server::HttpResponse Decide(NodeContext& ctx,
                             const authn::PeerInfo& peer,
                             ByteView body) {
   const protocol::Request& r = auth.request;
-  std::lock_guard<std::mutex> lock(DossierLock(r.patient.ins));
+  std::unique_lock<std::mutex> lock(DossierLock(r.patient.ins), std::defer_lock);
+  if (ReadsModifiesWrites(r.action)) lock.lock();
   if (auto replay = Replay(ctx, auth, peer, body)) return std::move(*replay);
   const UnixMillis now = ctx.clock().Now();
   auto snap = internal::LoadSnapshot(ctx.store(), r.patient.ins);
@@ -300,6 +324,7 @@ server::HttpResponse Decide(NodeContext& ctx,
     // A concurrent request with the same id committed first (another node thread): its
     // answer, or a 409 when its content differs.
     if (auto replay = Replay(ctx, auth, peer, body)) return std::move(*replay);
+    // Or the same document id / version written concurrently: a version conflict.
     Refusal refusal{409, "STORE_CONFLICT", s.message()};
     return Refuse(ctx, refusal, RefusalEntry(body, peer, ctx.authn()->registry, &r), r.request_id);
   }

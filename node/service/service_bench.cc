@@ -2,8 +2,10 @@
 // node_service_bench [-v]: N deposits then N reads of one dossier through RequestService, the
 // requests signed beforehand (RSA card signatures are the terminal's cost, not the node's).
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "node/service/service_test_env.h"
 
@@ -40,6 +42,29 @@ TEST(ServiceBench, DepositThenRead) {
   };
   run(deposits, "deposit (4 KiB, one transaction + fsync each)");
   run(reads, "read (4 KiB, decrypt + sealed answer stored)");
+
+  // The same dossier, 8 threads: deposits run concurrently and share group commits.
+  constexpr int kThreads = 8;
+  std::vector<Bytes> more;
+  for (int i = 0; i < kCount; ++i) {
+    protocol::Request d = GpRequest(protocol::Action::kDeposit);
+    d.args = DepositOf("par-" + std::to_string(i), content);
+    more.push_back(authn::testing::SignSig(d));
+  }
+  std::atomic<int> failures{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = static_cast<size_t>(t); i < more.size(); i += kThreads) {
+        if (env.service().Handle(more[i], authn::testing::Term1()).status != 200) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  LONGS_EQUAL(0, failures.load());
+  std::printf("\ndeposit, %d threads: %d in %.2f s = %.0f/s\n", kThreads, kCount, s, kCount / s);
 }
 
 }  // namespace carnet::node::service::testing

@@ -48,7 +48,7 @@ struct Snapshot {
   bool exists = false;
   store::PatientRecord patient;
   policy::Dossier dossier;                       // state kNone when !exists
-  std::vector<store::DocumentRecord> documents;  // every version, by id then version
+  std::vector<store::DocumentRecord> documents;  // every version (headers: no blob)
 };
 Result<Snapshot> LoadSnapshot(store::SqliteStore& store, const std::string& ins);
 

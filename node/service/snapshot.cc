@@ -125,7 +125,8 @@ Result<Snapshot> LoadSnapshot(store::SqliteStore& store, const std::string& ins)
   if (snap.patient.state != store::PatientState::kActive) {
     snap.dossier.state = policy::DossierState::kClosed;
   }
-  CARNET_ASSIGN_OR_RETURN(snap.documents, store.ListDocuments(ins));
+  // Headers only: a read fetches its one blob (actions.cc).
+  CARNET_ASSIGN_OR_RETURN(snap.documents, store.ListDocumentHeaders(ins));
   return snap;
 }
 

@@ -64,6 +64,9 @@ CREATE TABLE trace_leaves (
 
 constexpr std::string_view kDocumentColumns =
     "id, version, ins, type_code, author_id_nat, confidentiality, status, deposited_at, sealed";
+// The same columns with an empty blob in place of `sealed` (ListDocumentHeaders).
+constexpr std::string_view kDocumentHeaderColumns =
+    "id, version, ins, type_code, author_id_nat, confidentiality, status, deposited_at, X''";
 
 DocumentRecord ReadDocument(const Statement& row) {
   DocumentRecord d;
@@ -237,9 +240,18 @@ Result<DocumentRecord> SqliteStore::GetDocument(std::string_view id, uint64_t ve
 }
 
 Result<std::vector<DocumentRecord>> SqliteStore::ListDocuments(std::string_view ins) {
+  return SelectDocuments(ins, kDocumentColumns);
+}
+
+Result<std::vector<DocumentRecord>> SqliteStore::ListDocumentHeaders(std::string_view ins) {
+  return SelectDocuments(ins, kDocumentHeaderColumns);
+}
+
+Result<std::vector<DocumentRecord>> SqliteStore::SelectDocuments(std::string_view ins,
+                                                                 std::string_view columns) {
   CARNET_ASSIGN_OR_RETURN(auto reader, AcquireReader());
   CARNET_ASSIGN_OR_RETURN(
-      auto select, reader.db().Prepare("SELECT " + std::string(kDocumentColumns) +
+      auto select, reader.db().Prepare("SELECT " + std::string(columns) +
                                        " FROM documents WHERE ins = ? ORDER BY id, version"));
   CARNET_TRY(select.BindText(1, ins));
   std::vector<DocumentRecord> documents;

@@ -37,6 +37,7 @@ class SqliteStore final : public Store {
   Status PutDocument(const DocumentRecord& document) override;
   Result<DocumentRecord> GetDocument(std::string_view id, uint64_t version) override;
   Result<std::vector<DocumentRecord>> ListDocuments(std::string_view ins) override;
+  Result<std::vector<DocumentRecord>> ListDocumentHeaders(std::string_view ins) override;
   Status SetDocumentStatus(std::string_view id, uint64_t version, std::string_view status) override;
 
   Status PutRequest(const RequestRecord& request) override;
@@ -69,6 +70,8 @@ class SqliteStore final : public Store {
         group_(std::make_unique<GroupCommitWriter>(*writer_)) {}
 
   Result<Reader> AcquireReader();
+  Result<std::vector<DocumentRecord>> SelectDocuments(std::string_view ins,
+                                                      std::string_view columns);
   void ReleaseReader(std::unique_ptr<Db> db);
 
   const std::string path_;

@@ -175,6 +175,22 @@ TEST(SqliteStore, DataSurvivesCloseAndReopen) {
   CHECK_TRUE(store->FindRequest("req-1", "term-1")->has_value());
 }
 
+TEST(SqliteStore, DocumentHeadersLeaveTheBlobsOut) {
+  auto key = AddPatient(kIns);
+  CHECK_TRUE(store->PutDocument(Seal(key, kIns, "doc-1", 1, "one")).ok());
+  CHECK_TRUE(store->PutDocument(Seal(key, kIns, "doc-1", 2, "two")).ok());
+  auto full = store->ListDocuments(kIns);
+  auto headers = store->ListDocumentHeaders(kIns);
+  CHECK_TRUE(full.ok() && headers.ok());
+  LONGS_EQUAL(2, headers->size());
+  for (size_t i = 0; i < headers->size(); ++i) {
+    STRCMP_EQUAL((*full)[i].id.c_str(), (*headers)[i].id.c_str());
+    LONGS_EQUAL((*full)[i].version, (*headers)[i].version);
+    CHECK_FALSE((*full)[i].sealed.empty());
+    CHECK_TRUE((*headers)[i].sealed.empty());
+  }
+}
+
 TEST(SqliteStore, MigrationsAppliedOnce) {
   store.reset();
   auto db = Db::Open(dir.File("node.db"), Db::Options{});

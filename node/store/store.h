@@ -101,6 +101,9 @@ class Store {
   virtual Result<DocumentRecord> GetDocument(std::string_view id, uint64_t version) = 0;
   // Every version of every document of `ins`, ordered by id then version.
   virtual Result<std::vector<DocumentRecord>> ListDocuments(std::string_view ins) = 0;
+  // The same without the sealed blobs (`sealed` left empty): what a listing or a policy
+  // decision needs, without reading every document of a dossier.
+  virtual Result<std::vector<DocumentRecord>> ListDocumentHeaders(std::string_view ins) = 0;
   virtual Status SetDocumentStatus(std::string_view id,
                                    uint64_t version,
                                    std::string_view status) = 0;
