@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "firmware/app/commands.h"
+#include "firmware/hardening/hardening.h"
 
 namespace {
 
@@ -47,6 +48,16 @@ void Usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything reads a secret (firmware/hardening/hardening.h): no core dumps, not
+  // dumpable, no new privileges, and off root (CARNET_TERMINAL_USER, or stay root only with
+  // CARNET_TERMINAL_ALLOW_ROOT=1 in development containers).
+  const carnet::Status hardened =
+      carnet::fw::hardening::HardenProcess(carnet::fw::hardening::ProcessOptionsFromEnvironment());
+  if (!hardened.ok()) {
+    std::fprintf(stderr, "carnet-terminal: cannot harden the process: %s\n",
+                 hardened.message().c_str());
+    return carnet::fw::app::kExitFailure;
+  }
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) {
     Usage(stderr);

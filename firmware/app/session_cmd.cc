@@ -1,15 +1,17 @@
 // `carnet-terminal login` and `carnet-terminal status`: start a session (both cards checked,
 // PIN verified, CPS authenticated) and show where the terminal stands.
 //
-// The CPS keeps its verified PIN while it stays powered (pcscd disconnects with LEAVE_CARD),
-// so later commands ask the card whether its PIN is verified instead of caching the PIN; the
-// terminal stores only who logged in and when they last acted (state_dir/session.json), for
-// the idle lock.
+// The CPS keeps its verified PIN while it stays powered (pcscd disconnects with LEAVE_CARD,
+// and the session keeper — session_keeper.h — holds a handle so pcscd does not power it
+// down), so later commands ask the card whether its PIN is verified instead of caching the
+// PIN; the terminal stores only who logged in and when they last acted
+// (state_dir/session.json), for the idle lock.
 #include <cstdio>
 #include <string>
 
 #include "firmware/app/commands.h"
 #include "firmware/app/session_flow.h"
+#include "firmware/app/session_keeper.h"
 
 namespace carnet::fw::app {
 namespace {
@@ -80,6 +82,11 @@ int RunLogin(Args args) {
     human += "\nno patient card: insert the patient's Vitale card";
   }
   v.Set("idle_timeout_s", json::Value::Int(env->config.idle_timeout.count()));
+  // pcscd powers an unused card down within a second: keep a handle open for the session.
+  if (Status k = StartSessionKeeper(*env, flow.professional_reader(), pro.card_number); !k.ok()) {
+    return Fail("login", "logged in, but " + k.message() + ": the card will lose its PIN state",
+                kExitFailure);
+  }
   Print(o.Has("json"), v, human);
   return kExitOk;
 }

@@ -121,6 +121,7 @@ int SessionFlow::Start() {
     const bool none = name.status().code() == StatusCode::kNotFound;
     return Fail(name.status().message(), none ? kExitNoCard : kExitFailure);
   }
+  pro_reader_name_ = *name;
   if (auto c = pro_reader_->Connect(*name, hal::ShareMode::kShared); !c.ok()) {
     return Fail("connecting to the CPS: " + c.status().message(), kExitFailure);
   }
@@ -189,6 +190,11 @@ int SessionFlow::Start() {
 
 int SessionFlow::Act(session::ActionRequest request) {
   response_.reset();
+  if (env_.terminal_id.empty()) {
+    return Fail("the terminal is not enrolled: no device_cert in the configuration "
+                "(carnet-terminal enroll, then carnet-node enroll-terminal)",
+                kExitUsage);
+  }
   runner_->Request(std::move(request));
   if (!runner_->error().empty()) return ExitForSessionError();
   if (runner_->queued()) return kExitOk;

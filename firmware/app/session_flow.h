@@ -41,6 +41,7 @@ class SessionFlow {
   const std::optional<protocol::Response>& response() const { return response_; }
   bool queued() const { return runner_->queued(); }
   std::string request_id_hex() const;
+  const std::string& professional_reader() const { return pro_reader_name_; }
 
  private:
   int Fail(const std::string& message, int code) const;
@@ -52,6 +53,7 @@ class SessionFlow {
   FlowOptions options_;
   session::Session session_;
   std::unique_ptr<hal::CardReader> pro_reader_;
+  std::string pro_reader_name_;
   std::unique_ptr<hal::CardReader> patient_reader_;
   std::unique_ptr<transport::NodeClient> node_;
   std::unique_ptr<session::SessionRunner> runner_;

@@ -172,9 +172,8 @@ check "outbox flush" 0 "$T" outbox flush --json
 [[ $(jget "$W/out" "len(d['answered'])") == 1 ]] && ok "  one delivered" || fail "flush answered"
 check "second flush: nothing left" 0 "$T" outbox flush --json
 [[ $(jget "$W/out" "len(d['answered'])") == 0 ]] && ok "  nothing sent twice" || fail "sent twice"
-# pcscd powers an idle card down after its grace period (the PIN state goes with it):
-# --pin-stdin re-verifies only if the card asks for it.
-echo 1234 | check "list after flush" 0 "$T" list --pin-stdin --json
+# Long after the last card command: the session keeper kept the card powered (and verified).
+check "list after flush, no new PIN" 0 "$T" list --json
 [[ $(jget "$W/out" "len(d['documents'])") == 2 ]] && ok "  two documents, the queued one once" ||
   fail "documents after flush: $(cat "$W/out")"
 has '"title":"Suivi"' "$W/out" "the queued deposit is in the dossier"
@@ -195,11 +194,11 @@ has '"documents":' "$W/out" "the documents are listed"
 # 5. The Vitale leaves: the session is suspended, not ended.
 stop_sim "$SIM_vitale"
 wait_cards '{"name":"Virtual PCD 00 01","card_present":false}' || fail "Vitale removal not seen"
-echo 1234 | check "list without the Vitale: exit 3" 3 "$T" list --pin-stdin
+check "list without the Vitale: exit 3" 3 "$T" list
 has "insert the patient's Vitale card" "$W/err" "says to insert the Vitale"
 start_sim vitale --profile vitale --slot 1 --pki "$PKI" --patient 0
 wait_cards '"type":"Vitale"' || fail "Vitale reinsertion not seen"
-echo 1234 | check "list with the Vitale back: the session goes on" 0 "$T" list --pin-stdin
+check "list with the Vitale back: the session goes on" 0 "$T" list
 
 # 6. Idle lock: the saved last activity made old (no sleep): the card is reset.
 python3 - "$TD/state/session.json" <<'PY'
@@ -221,7 +220,7 @@ has "insert the professional's CPS card" "$W/err" "says to insert the CPS"
 start_sim cps --profile cps3 --slot 0 --pki "$PKI" --professional 0
 wait_cards '"type":"CPS3"' || fail "CPS reinsertion not seen"
 check "list with the CPS back: log in again" 7 "$T" list
-has "log in" "$W/err" "says to log in"
+has "carnet-terminal login" "$W/err" "says to log in"
 echo 0000 | check "wrong PIN 1" 4 "$T" login --pin-stdin
 echo 0000 | check "wrong PIN 2" 4 "$T" login --pin-stdin
 echo 0000 | check "wrong PIN 3: blocked" 5 "$T" login --pin-stdin
