@@ -138,3 +138,21 @@ TEST(ServiceRejection, VitalePresenceProof) {
 }
 
 }  // namespace carnet::node::service::testing
+
+namespace carnet::node::service::testing {
+
+TEST(ServiceRejection, TerminalRevokedWhileServingIsRefusedAtItsNextRequest) {
+  CHECK_EQUAL(200, env->PostGp(GpRequest(Action::kStatus)).http_status);
+  // What `carnet-node revoke-terminal` does to the files of a running node.
+  auto reg = authn::TerminalRegistry::Open(env->ctx().config().terminals.registry);
+  CHECK(reg.ok());
+  const auto& pki = GetEnv().pki;
+  authn::TerminalCa ca{&pki.terminal_ca->cert, &pki.terminal_ca->key, "", {}};
+  CHECK(reg->Revoke("TERM-0001", ca, env->clock()).ok());
+  protocol::Request r = GpRequest(Action::kStatus);
+  ExpectAuthn(authn::testing::SignAut(r), authn::testing::Term1(), RejectCode::kTerminalRevoked,
+              &r);
+  CHECK(env->ctx().ReloadStatus().ok());
+}
+
+}  // namespace carnet::node::service::testing
