@@ -14,6 +14,10 @@ STEP_T0=${EPOCHREALTIME/,/.}
 DEMO_T0=$STEP_T0
 step() {
   step_time
+  if [[ $STEP_RELOGINS -gt 0 ]]; then
+    detail "(the terminal asked to log in again $STEP_RELOGINS time(s) in this step)"
+    STEP_RELOGINS=0
+  fi
   STEP=$((STEP + 1))
   printf '\n%2d. %s\n' "$STEP" "$*"
 }
@@ -113,6 +117,7 @@ spawn() {
   "$@" </dev/null >"$WORK/$name.log" 2>&1 &
   PIDS[$name]=$!
   ORDER+=("$name")
+  ALL_PIDS+=("$!")
 }
 
 # stop NAME: SIGTERM, up to 10 s to finish, then SIGKILL.
@@ -126,9 +131,16 @@ stop() {
   unset "PIDS[$1]"
 }
 
+ALL_PIDS=()
 stop_all() {
   local i
   for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do stop "${ORDER[$i]}"; done
+}
+# still_running: the processes the demo started that are still alive (none expected).
+still_running() {
+  local pid
+  for pid in "${ALL_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done
+  return 0
 }
 
 alive() { [[ -n ${PIDS[$1]:-} ]] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
@@ -181,14 +193,13 @@ insert() {
 
 # wait_reader SLOT NAME: until pcscd shows that slot empty (NAME "") or holding a card.
 wait_reader() {
-  local slot=$1 name=$2 present
+  local slot=$1 name=$2 present=()
   for _ in $(seq 100); do
-    present=$("$BIN/carnet-terminal" cards --json 2>/dev/null | python3 -c '
-import json, sys
-r = json.load(sys.stdin)["readers"]
-i = int(sys.argv[1])
-print("yes" if i < len(r) and r[i].get("card_present") else "no")' "$slot" 2>/dev/null || echo no)
-    if [[ -z $name && $present == no ]] || [[ -n $name && $present == yes ]]; then return 0; fi
+    # Readers in order, without Python (this loop runs often): "card_present":true|false.
+    mapfile -t present < <("$BIN/carnet-terminal" cards --json 2>/dev/null |
+      grep -o '"card_present":[a-z]*' || true)
+    if [[ -z $name && ${present[$slot]:-} == *false ]] ||
+       [[ -n $name && ${present[$slot]:-} == *true ]]; then return 0; fi
     sleep 0.1
   done
   fail "reader $slot: the card ${name:-removal} was not seen by pcscd (log: $WORK/card-$name.log)"
@@ -242,19 +253,21 @@ decision() {
 # ---------- the counter terminal ----------
 # term COMMAND ARGS...: carnet-terminal at the counter (its configuration is in
 # CARNET_TERMINAL_CONFIG). Output in $WORK/term.out, exit code in RC.
-# pcscd powers a card off when no client has used it for a few seconds (pcsc-lite's power-off
-# grace period) and the CPS forgets its verified PIN: the terminal then answers "log in
-# first" (exit 7) before sending anything. The professional types the PIN again, as at a real
-# counter, the line says so, and the command is retried once.
-RELOGINS=0
+# pcscd powers a card off when no client has used it for 0.5 s (pcsc-lite's power-off grace
+# period) and the CPS forgets its verified PIN: the session commands then ask for the PIN
+# again (--pin-stdin: the professional's PIN is on standard input, read only if asked). A
+# command that still answers "log in first" (exit 7) gets one explicit login and one retry,
+# counted and printed at the end of the step.
+RELOGINS=0 STEP_RELOGINS=0
 term() {
-  run "$BIN/carnet-terminal" "$@"
+  local pin=()
+  [[ -n ${PRO_PIN:-} && $1 != outbox ]] && pin=(--pin-stdin)
+  run "$BIN/carnet-terminal" "$@" "${pin[@]}" <<<"${PRO_PIN:-}"
   if [[ $RC -eq 7 && -n ${PRO_CARD:-} ]]; then
-    RELOGINS=$((RELOGINS + 1))
-    detail "(the idle CPS was powered off by pcscd and forgot its PIN: the PIN is typed again)"
+    RELOGINS=$((RELOGINS + 1)) STEP_RELOGINS=$((STEP_RELOGINS + 1))
     run "$BIN/carnet-terminal" login --pin-stdin <<<"$PRO_PIN"
     [[ $RC -eq 0 ]] || fail "login again with the $PRO_CARD's card exited $RC"
-    run "$BIN/carnet-terminal" "$@"
+    run "$BIN/carnet-terminal" "$@" "${pin[@]}" <<<"${PRO_PIN:-}"
   fi
   cp "$WORK/last.out" "$WORK/term.out"
 }
@@ -286,6 +299,8 @@ PY
 login() {
   insert "$1"
   PRO_CARD=$1 PRO_PIN=$2
-  run "$BIN/carnet-terminal" login --pin-stdin <<<"$2"
+  run "$BIN/carnet-terminal" login --pin-stdin --json <<<"$2"
   [[ $RC -eq 0 ]] || fail "login with the $1's card exited $RC"
+  detail "$(json "$WORK/last.out" "'%s %s logs in: CPS checked, PIN verified on the card' % (
+    d['professional']['given_name'], d['professional']['surname'])")"
 }

@@ -47,7 +47,7 @@ for p in index["professionals"]:
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(rows) + "\n")
 PY
   must "$BIN/carnet-node" import-directory --config "$NODE/node.conf" "$WORK/rpps.txt"
-  ok "node directory made, $(head -n 1 "$WORK/last.out")"
+  ok "node directory made; RPPS extract: $(grep -o 'imported [0-9]* professionals' "$WORK/last.out")"
   must "$BIN/carnet-node" config check "$NODE/node.conf"
   ok "node.conf checked: listens on 127.0.0.1:$NODE_PORT"
 }

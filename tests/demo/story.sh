@@ -63,9 +63,10 @@ trace_verified
 trace_tampered
 step "Everything the demo started is stopped: the node, the card simulators (pcscd by the harness)"
 stop_all
-ok "stopped"
+left=$(still_running | xargs)
+expect none "${left:-none}" "processes of the demo still running (${#ALL_PIDS[@]} were started)"
 step_time
-awk -v a="$DEMO_T0" -v b="${EPOCHREALTIME/,/.}" -v n="$STEP" \
-  'BEGIN { printf "\ndemo: %d steps in %.0f s\n", n, b - a }'
+awk -v a="$DEMO_T0" -v b="${EPOCHREALTIME/,/.}" -v n="$STEP" -v r="$RELOGINS" \
+  'BEGIN { printf "\ndemo: %d steps in %.0f s%s\n", n, b - a, r ? sprintf("; %d explicit login(s) again", r) : "" }'
 [[ -n ${CARNET_DEMO_TIMING:-} ]] && cat "$WORK/timing.txt"
 true
