@@ -1,5 +1,5 @@
 // Parsers of the Vitale files (project profile, tests/cardsim/README.md). Everything here is
-// data from the card: strict BER-TLV (hal/card/tlv.h), bounded sizes, printable text only.
+// data from the card: strict BER-TLV (hal/base/tlv.h), bounded sizes, printable text only.
 #include <set>
 
 #include "firmware/vitale/nir.h"
