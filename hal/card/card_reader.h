@@ -7,8 +7,9 @@
 //
 // Errors every caller must expect from the card calls, each with its own code so a session can
 // react without parsing messages:
-//   kUnavailable        no card in the reader, or the card was removed: the handle is dead; the
-//                       session ends (IsCardRemoved()).
+//   kUnavailable        no card in the reader, or the card was removed — including an answer of
+//                       0 bytes mid-command, what pcscd returns when the card is pulled while it
+//                       computes: the handle is dead; the session ends (IsCardRemoved()).
 //   kAborted            the card was reset under us (another process, USB reset). The backend
 //                       has reconnected, but the card's volatile state — verified PIN, security
 //                       environment, selected file — is gone (IsCardStateLost()). The command
