@@ -16,5 +16,8 @@ set(CMAKE_IGNORE_PATH /usr/lib/x86_64-linux-gnu)
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/arm-linux-gnueabihf/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
 
-# Cross-built tests run under qemu-user with the multiarch loader and libraries.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm;-L;/usr/arm-linux-gnueabihf)
+# Cross-built tests run under qemu-user with the cross toolchain's loader and libc, pinned by
+# LD_LIBRARY_PATH: otherwise qemu falls back to the multiarch libc6:armhf for libc.so.6, a
+# different build than the cross ld.so, and thread creation hangs (see aarch64-linux-gnu.cmake).
+set(CMAKE_CROSSCOMPILING_EMULATOR
+    qemu-arm;-L;/usr/arm-linux-gnueabihf;-E;LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib)
