@@ -191,9 +191,10 @@ int SessionFlow::Start() {
 int SessionFlow::Act(session::ActionRequest request) {
   response_.reset();
   if (env_.terminal_id.empty()) {
-    return Fail("the terminal is not enrolled: no device_cert in the configuration "
-                "(carnet-terminal enroll, then carnet-node enroll-terminal)",
-                kExitUsage);
+    return Fail(
+        "the terminal is not enrolled: no device_cert in the configuration "
+        "(carnet-terminal enroll, then carnet-node enroll-terminal)",
+        kExitUsage);
   }
   runner_->Request(std::move(request));
   if (!runner_->error().empty()) return ExitForSessionError();
