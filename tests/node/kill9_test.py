@@ -14,7 +14,7 @@ from e2e import Node, check, main  # noqa: E402
 
 COUNT = 300
 KILL_AFTER_ACKS = 25
-REPOST_SAMPLE = 20
+REPOST_SAMPLE = 12
 
 
 def acked(path):
