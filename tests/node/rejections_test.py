@@ -92,6 +92,13 @@ def test(tools):
         body, rid = dep("oversized", "--oversize", str(9 * 1024 * 1024))
         expect(node, "oversized", body, None, "TERM-A", 413, "too_large", "AUTHN_TOO_LARGE")
 
+        # Portal side: a terminal's device key speaking for a patient.
+        crt, key = node.terminals["TERM-A"]
+        body, rid = node.reqgen("traces", "--portal", "--signer-key", key, "--signer-cert", crt,
+                                "--terminal", "TERM-A")
+        expect(node, "terminal as portal", body, rid, "TERM-A", 401, "unauthenticated",
+               "AUTHN_CLIENT_ROLE_MISMATCH")
+
         # Same request id, other content: 409, the first request's document only.
         body, rid = dep("replay-1")
         status, r = node.post(body, "TERM-A")
