@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -72,22 +73,24 @@ int PostWithCurl(const LoadConfig& c, const std::string& body, const std::string
                                    "%{http_code}",
                                    c.url};
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, code_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  if (posix_spawn_file_actions_init(&actions) != 0) return 0;
+  int rc = posix_spawn_file_actions_addopen(&actions, 1, code_file.c_str(),
+                                            O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "curl", &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  if (rc == 0) rc = posix_spawnp(&pid, "curl", &actions, nullptr, args.data(), environ);
+  (void)posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return 0;
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return 0;
   }
   std::string code = ReadFile(code_file);
-  std::remove(code_file.c_str());
+  (void)std::remove(code_file.c_str());
   return std::atoi(code.c_str());
 }
 
@@ -116,7 +119,7 @@ void Worker(Shared& s, int worker) {
       g = Generate(c.action, *s.opts, over);
     }
     if (!g.ok()) {
-      std::fprintf(stderr, "carnet-reqgen load: %s\n", g.status().ToString().c_str());
+      (void)std::fprintf(stderr, "carnet-reqgen load: %s\n", g.status().ToString().c_str());
       ++s.failed;
       continue;
     }
@@ -184,6 +187,7 @@ int RunLoad(Options& opts) {
     return 2;
   }
   std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(config->concurrency));
   for (int w = 0; w < config->concurrency; ++w) workers.emplace_back(Worker, std::ref(s), w);
   for (auto& t : workers) t.join();
   ::close(s.ack_fd);
