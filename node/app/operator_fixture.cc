@@ -9,6 +9,8 @@
 //     1850299000003  closed 2025-01-01, 1 document        (retention ends 2035-01-01)
 //     1850299000004  closed 2026-01-15, deletion asked 2026-02-01, 1 document (due 2026-05-01)
 //   node_operator_fixture bad-dossier --config FILE      1850299000005 closed, settings "{}"
+//   node_operator_fixture many-dossiers --config FILE N  N dossiers closed 2020-06-01, 2 docs each
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -40,10 +42,17 @@ trace::TraceEntry Sample(uint64_t n) {
 Status AppendEntries(store::SqliteStore& store, uint64_t count) {
   CARNET_ASSIGN_OR_RETURN(auto log, trace::TraceLog::Open(store));
   CARNET_ASSIGN_OR_RETURN(uint64_t size, log->Size());
-  for (uint64_t i = 0; i < count; ++i) {
-    CARNET_TRY(store.Transact([&](store::Transaction& txn) -> Status {
-      return log->Append(txn, Sample(size + i)).status();
-    }));
+  // Up to 1000 entries per transaction: one fsync each, so large logs build quickly.
+  for (uint64_t done = 0; done < count;) {
+    uint64_t batch = std::min<uint64_t>(count - done, 1000);
+    Status s = store.Transact([&](store::Transaction& txn) -> Status {
+      for (uint64_t i = 0; i < batch; ++i) {
+        CARNET_TRY(log->Append(txn, Sample(size + done + i)).status());
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    done += batch;
   }
   return Status::Ok();
 }
@@ -53,6 +62,7 @@ Status AddPatient(store::SqliteStore& store,
                   const std::string& settings,
                   store::PatientState state,
                   int documents) {
+  const std::string doc_tag = ins.rfind("18502990000", 0) == 0 ? ins.substr(ins.size() - 1) : ins;
   return store.Transact([&](store::Transaction& txn) -> Status {
     store::PatientRecord p;
     p.ins = ins;
@@ -62,7 +72,7 @@ Status AddPatient(store::SqliteStore& store,
     CARNET_TRY(txn.PutPatient(p));
     for (int i = 0; i < documents; ++i) {
       store::DocumentRecord d;
-      d.id = "doc-" + ins.substr(ins.size() - 1) + "-" + std::to_string(i);
+      d.id = "doc-" + doc_tag + "-" + std::to_string(i);
       d.ins = ins;
       d.type_code = "11488-4";
       d.author_id_nat = "899700100011";
@@ -112,6 +122,14 @@ Status Run(int argc, char** argv) {
     return AppendEntries(*store, std::stoull(argv[4]));
   }
   if (what == "dossiers") return AddDossiers(*store);
+  if (what == "many-dossiers" && argc == 5) {  // for measurements: N dossiers closed in 2020
+    CARNET_ASSIGN_OR_RETURN(std::string closed, Closed("2020-06-01T00:00:00Z"));
+    for (uint64_t i = 0; i < std::stoull(argv[4]); ++i) {
+      CARNET_TRY(AddPatient(*store, "2" + std::to_string(100000000000 + i), closed,
+                            store::PatientState::kClosed, 2));
+    }
+    return Status::Ok();
+  }
   if (what == "bad-dossier") {
     return AddPatient(*store, "1850299000005", "{}", store::PatientState::kClosed, 1);
   }
