@@ -12,7 +12,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e import Node, check, main  # noqa: E402
 
-COUNT = 300
+COUNT = 120
 KILL_AFTER_ACKS = 25
 REPOST_SAMPLE = 12
 
