@@ -186,7 +186,11 @@ int main(int argc, char** argv) {
   if (want("crypto")) MeasureCryptoBound(table, o.pki, signer, o.seconds);
   if (want("terminal")) {
     MeasureTerminal(table, o.pki, signer, o.seconds);
-    if (!o.aarch64_terminal.empty()) {
+    if (o.aarch64_terminal.empty()) {
+      table.Add("terminal", "stripped aarch64 carnet-terminal", "n/a",
+                "no --aarch64-terminal (run.sh skips the cross build with --quick or "
+                "CARNET_BENCH_NO_AARCH64=1)");
+    } else {
       struct stat st {};
       if (::stat(o.aarch64_terminal.c_str(), &st) == 0) {
         table.Add(

@@ -5,8 +5,9 @@
 #
 #   bash tests/bench/run.sh [--quick] [carnet-bench options...]    (see carnet-bench --help)
 #
-# Environment: CARNET_BENCH_NO_AARCH64=1 skips the aarch64 cross build (the size row is n/a);
-# BENCH_JOBS (default 2) for the builds.
+# The aarch64 cross build (build/bench-aarch64) is skipped with --quick (an existing one is
+# used) or CARNET_BENCH_NO_AARCH64=1: the size row is then n/a.
+# Environment: BENCH_JOBS (default 2) for the builds.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,8 +24,10 @@ cmake -S "$root" -B "$build" -G Ninja "${launcher[@]}" \
   -DCMAKE_C_FLAGS="-O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fcf-protection=full -fPIE" \
   -DCMAKE_EXE_LINKER_FLAGS="-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed" \
   -DCMAKE_SHARED_LINKER_FLAGS="-Wl,-z,relro,-z,now -Wl,-z,noexecstack" \
-  -DCMAKE_CXX_FLAGS_RELEASE=-DNDEBUG -DCMAKE_C_FLAGS_RELEASE=-DNDEBUG > "$build.configure.log"
-cmake --build "$build" --target carnet-bench carnet-crypto carnet-node -j "$jobs" > "$build.build.log"
+  -DCMAKE_CXX_FLAGS_RELEASE=-DNDEBUG -DCMAKE_C_FLAGS_RELEASE=-DNDEBUG > "$build.configure.log" ||
+  { tail -20 "$build.configure.log"; exit 1; }
+cmake --build "$build" --target carnet-bench carnet-crypto carnet-node -j "$jobs" \
+  > "$build.build.log" || { grep -A5 -m3 'FAILED\|error' "$build.build.log"; exit 1; }
 
 # The terminal as shipped on aarch64: an existing build/aarch64, else our own cross build.
 aarch64_args=()
@@ -32,7 +35,11 @@ stripped="$build/carnet-terminal.aarch64.stripped"
 if [[ -x "$root/build/aarch64/bin/carnet-terminal" ]]; then
   aarch64-linux-gnu-strip -o "$stripped" "$root/build/aarch64/bin/carnet-terminal"
   aarch64_args=(--aarch64-terminal "$stripped")
-elif [[ "${CARNET_BENCH_NO_AARCH64:-0}" != 1 ]] && command -v aarch64-linux-gnu-g++ > /dev/null; then
+elif [[ -x "$root/build/bench-aarch64/bin/carnet-terminal" && " $* " == *" --quick "* ]]; then
+  aarch64-linux-gnu-strip -o "$stripped" "$root/build/bench-aarch64/bin/carnet-terminal"
+  aarch64_args=(--aarch64-terminal "$stripped")
+elif [[ "${CARNET_BENCH_NO_AARCH64:-0}" != 1 && " $* " != *" --quick "* ]] &&
+  command -v aarch64-linux-gnu-g++ > /dev/null; then
   cross="$root/build/bench-aarch64"
   (cd "$root" && cmake --preset aarch64 -B "$cross" "${launcher[@]}" > "$cross.configure.log" &&
     cmake --build "$cross" --target carnet-terminal -j "$jobs" > "$cross.build.log") &&
