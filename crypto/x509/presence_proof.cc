@@ -30,7 +30,8 @@ Status NirKeyCheck(std::string_view nir) {
   }
   if (!IsDigit(nir[13]) || !IsDigit(nir[14]))
     return InvalidArgument("NIR: the key must be 2 digits");
-  const uint64_t key = static_cast<uint64_t>((nir[13] - '0') * 10 + (nir[14] - '0'));
+  const uint64_t key =
+      static_cast<uint64_t>(nir[13] - '0') * 10 + static_cast<uint64_t>(nir[14] - '0');
   if (key != 97 - (n % 97)) return InvalidArgument("NIR: wrong key");
   return Status();
 }

@@ -22,7 +22,7 @@ Result<std::string> ReadSmallFile(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   std::string text = out.str();
-  if (text.size() > 1024 * 1024) return InvalidArgument(path + ": over 1 MiB");
+  if (text.size() > size_t{1024} * 1024) return InvalidArgument(path + ": over 1 MiB");
   return text;
 }
 

@@ -13,6 +13,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 has no CTAD for aggregates
 
 policy::Document FromMetadata(const protocol::DocumentMetadata& m,
                               const std::string& author,
