@@ -65,7 +65,7 @@ setup_terminal() {
   step "The counter terminal is enrolled: device key in its key store, certificate from the node"
   needs "carnet-terminal enroll" || return 0
   mkdir -p "$TERM_DIR"
-  must "$BIN/carnet-terminal" enroll --id COUNTER-01 --key-store "$TERM_DIR/keys"
+  must terminal_bin enroll --id COUNTER-01 --key-store "$TERM_DIR/keys"
   cp "$WORK/last.out" "$TERM_DIR/device.csr.pem"
   must "$BIN/carnet-node" enroll-terminal --config "$NODE/node.conf" \
     --csr "$TERM_DIR/device.csr.pem" --id COUNTER-01

@@ -18,7 +18,7 @@ cards_at_counter() {
   step "At the counter: Dr $GP's CPS3 in reader 0, $PATIENT's Vitale in reader 1 (real pcscd)"
   insert gp
   insert vitale
-  must "$BIN/carnet-terminal" cards --json --pki-index "$PKI/index.json"
+  must terminal_bin cards --json --pki-index "$PKI/index.json"
   cp "$WORK/last.out" "$WORK/cards.json"
   local got
   got=$(json "$WORK/cards.json" "' '.join([d['readers'][0]['holder']['id_nat'],

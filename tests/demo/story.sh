@@ -63,6 +63,7 @@ trace_verified
 trace_tampered
 step "Everything the demo started is stopped: the node, the card simulators (pcscd by the harness)"
 stop_all
+sanitizer_report "$WORK"/*.log
 left=$(still_running | xargs)
 expect none "${left:-none}" "processes of the demo still running (${#ALL_PIDS[@]} were started)"
 step_time
