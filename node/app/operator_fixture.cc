@@ -11,6 +11,7 @@
 //   node_operator_fixture bad-dossier --config FILE      1850299000005 closed, settings "{}"
 //   node_operator_fixture many-dossiers --config FILE N  N dossiers closed 2020-06-01, 2 docs each
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -39,19 +40,20 @@ trace::TraceEntry Sample(uint64_t n) {
   return e;
 }
 
+Status AppendBatch(store::SqliteStore& store, trace::TraceLog& log, uint64_t first, uint64_t n) {
+  return store.Transact([&](store::Transaction& txn) -> Status {
+    for (uint64_t i = 0; i < n; ++i) CARNET_TRY(log.Append(txn, Sample(first + i)).status());
+    return Status::Ok();
+  });
+}
+
+// Up to 1000 entries per transaction: one fsync each, so large logs build quickly.
 Status AppendEntries(store::SqliteStore& store, uint64_t count) {
   CARNET_ASSIGN_OR_RETURN(auto log, trace::TraceLog::Open(store));
   CARNET_ASSIGN_OR_RETURN(uint64_t size, log->Size());
-  // Up to 1000 entries per transaction: one fsync each, so large logs build quickly.
   for (uint64_t done = 0; done < count;) {
     uint64_t batch = std::min<uint64_t>(count - done, 1000);
-    Status s = store.Transact([&](store::Transaction& txn) -> Status {
-      for (uint64_t i = 0; i < batch; ++i) {
-        CARNET_TRY(log->Append(txn, Sample(size + done + i)).status());
-      }
-      return Status::Ok();
-    });
-    if (!s.ok()) return s;
+    CARNET_TRY(AppendBatch(store, *log, size + done, batch));
     done += batch;
   }
   return Status::Ok();
@@ -109,6 +111,14 @@ Status AddDossiers(store::SqliteStore& store) {
   return AddPatient(store, "1850299000004", d, PatientState::kClosed, 1);
 }
 
+Result<uint64_t> Count(const char* text) {
+  uint64_t n = 0;
+  std::string_view s(text);
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size()) return InvalidArgument("bad count");
+  return n;
+}
+
 Status Run(int argc, char** argv) {
   if (argc < 4 || std::string_view(argv[2]) != "--config") {
     return InvalidArgument(
@@ -119,12 +129,14 @@ Status Run(int argc, char** argv) {
   CARNET_ASSIGN_OR_RETURN(config::NodeConfig config, config::LoadConfig(argv[3]));
   CARNET_ASSIGN_OR_RETURN(auto store, store::SqliteStore::Open(config.store.database));
   if (what == "trace-append" && argc == 5) {
-    return AppendEntries(*store, std::stoull(argv[4]));
+    CARNET_ASSIGN_OR_RETURN(uint64_t n, Count(argv[4]));
+    return AppendEntries(*store, n);
   }
   if (what == "dossiers") return AddDossiers(*store);
   if (what == "many-dossiers" && argc == 5) {  // for measurements: N dossiers closed in 2020
     CARNET_ASSIGN_OR_RETURN(std::string closed, Closed("2020-06-01T00:00:00Z"));
-    for (uint64_t i = 0; i < std::stoull(argv[4]); ++i) {
+    CARNET_ASSIGN_OR_RETURN(uint64_t n, Count(argv[4]));
+    for (uint64_t i = 0; i < n; ++i) {
       CARNET_TRY(AddPatient(*store, "2" + std::to_string(100000000000 + i), closed,
                             store::PatientState::kClosed, 2));
     }

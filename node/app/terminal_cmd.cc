@@ -39,7 +39,7 @@ constexpr char kRevokeUsage[] =
     "and the output says to set [terminals] crl to it.\n"
     "Exit 0 revoked, 1 failed (unknown or already revoked ID...), 2 usage error.\n";
 
-constexpr size_t kMaxCsrBytes = 64 * 1024;
+constexpr size_t kMaxCsrBytes = size_t{64} * 1024;
 constexpr char kDefaultCrlName[] = "terminal-ca.crl.pem";
 
 // The terminal CA from node.conf: the certificate among [tls] terminal_ca whose public key is

@@ -9,8 +9,8 @@
 namespace carnet::node::app {
 namespace {
 
-constexpr size_t kMaxHeadsFile = 64 * 1024 * 1024;
-constexpr size_t kMaxKeyFile = 64 * 1024;
+constexpr size_t kMaxHeadsFile = size_t{64} * 1024 * 1024;
+constexpr size_t kMaxKeyFile = size_t{64} * 1024;
 
 Result<uint64_t> ReadUint(const json::Value& object, std::string_view key) {
   const json::Value* v = object.Find(key);
