@@ -12,6 +12,7 @@
 #include "crypto/x509/name.h"
 #include "firmware/app/commands.h"
 #include "firmware/app/options.h"
+#include "firmware/hardening/seccomp_filter.h"
 #include "hal/keystore/key_store.h"
 
 namespace carnet::fw::app {
@@ -89,6 +90,11 @@ int RunEnroll(Args args) {
   auto store = hal::keystore::DirectoryKeyStore::Open(dir, {.create_if_missing = true});
   if (!store.ok())
     return Fail("enroll", "key store " + dir + ": " + store.status().message(), kExitFailure);
+  // Initialisation done (the key store is open): from here on, only the allow-list.
+  if (Status f = hardening::InstallSeccompFilter(); !f.ok()) {
+    if (f.code() != StatusCode::kUnimplemented) return Fail("enroll", f.message(), kExitFailure);
+    std::fprintf(stderr, "carnet-terminal enroll: warning: %s\n", f.message().c_str());
+  }
   auto pem = Enroll(**store, id, o->Has("force"));
   if (!pem.ok()) return Fail("enroll", pem.status().message(), kExitFailure);
   std::fputs(pem->c_str(), stdout);

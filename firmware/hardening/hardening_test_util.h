@@ -27,7 +27,12 @@ struct ChildResult {
 inline ChildResult RunInChild(const std::function<int()>& body) {
   std::fflush(nullptr);
   const pid_t pid = fork();
-  if (pid == 0) _exit(body());
+  if (pid == 0) {
+    // A child stuck (e.g. LeakSanitizer waiting for a tracer the filter killed) is reported
+    // as signal 14 (SIGALRM) instead of hanging the test until CTest's timeout.
+    alarm(20);
+    _exit(body());
+  }
   ChildResult r;
   int status = 0;
   if (pid < 0 || waitpid(pid, &status, 0) != pid) return r;

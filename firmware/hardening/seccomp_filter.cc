@@ -62,8 +62,9 @@ constexpr const char* kPlain[] = {
 // clone (not a thread) and waits for it; the allocator asks for its limits and reads
 // /proc/self/maps. Only in sanitizer builds, which never ship.
 constexpr const char* kSanitizer[] = {
-    "clone", "ptrace", "wait4", "waitpid", "prctl", "kill", "tkill", "tgkill",
+    "clone", "ptrace", "wait4", "waitpid", "prctl", "getppid", "kill", "tkill", "tgkill",
     "ioctl", "setrlimit", "mincore", "process_vm_readv", "sched_getparam", "sched_setaffinity",
+    "getdents", "pipe", "arch_prctl", "rt_sigtimedwait", "rt_sigsuspend", "waitid",
 };
 // clang-format on
 
