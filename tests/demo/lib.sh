@@ -65,13 +65,13 @@ have() {
 # needs REQUIREMENT...: each is "BINARY COMMAND..." (must answer --help: placeholders do not)
 # or "@flag" (set by an earlier step with `done_ flag`). The first one missing is reported as
 # NOT YET and needs returns 1: use as `needs "carnet-node serve" @dossier || return 0`.
-declare -A DONE=()
-done_() { DONE[$1]=1; }
+declare -A STEPS_DONE=()
+done_() { STEPS_DONE[$1]=1; }
 needs() {
   local r
   for r in "$@"; do
     if [[ $r == @* ]]; then
-      [[ -n ${DONE[${r#@}]:-} ]] && continue
+      [[ -n ${STEPS_DONE[${r#@}]:-} ]] && continue
       not_yet "it needs what an earlier step (${r#@}) makes"
       return 1
     fi
@@ -264,6 +264,9 @@ portal() {
     "https://localhost:$NODE_PORT/v1/requests") || fail "portal: curl could not reach the node"
   must "$BIN/carnet-reqgen" decode-response "$WORK/portal.resp"
   cp "$WORK/last.out" "$WORK/portal.json"
+  # The HTTP status must be the one the answer's body implies (200 result, 403 denied...).
+  [[ $HTTP == "$(json "$WORK/portal.json" "d['http_status']")" ]] ||
+    fail "portal $action: HTTP $HTTP does not match the answer $(head -c 300 "$WORK/portal.json")"
 }
 
 # decision FILE: "allow" or "deny:<rule>" (or "<code>" for a non-policy error) of an answer.

@@ -108,6 +108,7 @@ blocked_refused() {
   expect deny:BLOCKED_PROFESSIONAL "$(term_decision)" "Dr $CARDIO lists the documents"
   term emergency --justification "douleur thoracique aux urgences" --json
   expect deny:BLOCKED_PROFESSIONAL "$(term_decision)" "Dr $CARDIO asks for emergency access"
+  done_ refused
 }
 
 emergency_access() {
@@ -182,8 +183,8 @@ PY
   local rules
   rules=$(json "$WORK/portal.json" "' '.join(sorted(set(t['rule'] for t in d['traces'] if not t['allowed'])))")
   local want=""
-  [[ -n ${DONE[pharmacist]:-} ]] && want+=" DOCUMENT_MASKED HABILITATION_DENIED"
-  [[ -n ${DONE[blocked]:-} && -n ${DONE[emergency]:-} ]] && want+=" BLOCKED_PROFESSIONAL"
+  [[ -n ${STEPS_DONE[pharmacist]:-} ]] && want+=" DOCUMENT_MASKED HABILITATION_DENIED"
+  [[ -n ${STEPS_DONE[refused]:-} ]] && want+=" BLOCKED_PROFESSIONAL"
   want=$(tr ' ' '\n' <<<"$want" | sed '/^$/d' | sort | xargs)
   expect "$want" "$rules" "every refusal of the story is in her traces"
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # The demo's story, run by run.sh inside tests/integration/pcsc_harness.sh (a private pcscd
 # with the vpcd reader; as root, private network and PID namespaces too).
 #
@@ -20,11 +21,11 @@ export CARNET_TERMINAL_CONFIG=$TERM_CONF
 # Run as root (CI, containers, the private namespaces of the harness), the terminal would switch
 # to its unprivileged account and lose access to the demo's files: it stays root here.
 export CARNET_TERMINAL_ALLOW_ROOT=1
-# shellcheck source=tests/demo/lib.sh
+# shellcheck source=lib.sh
 source "$DEMO_DIR/lib.sh"
-# shellcheck source=tests/demo/setup.sh
+# shellcheck source=setup.sh
 source "$DEMO_DIR/setup.sh"
-# shellcheck source=tests/demo/steps.sh
+# shellcheck source=steps.sh
 source "$DEMO_DIR/steps.sh"
 
 finish() {
