@@ -54,7 +54,7 @@ Result<Account> LookUp(const std::string& user) {
   if (found == nullptr) {
     return NotFound("account '" + user +
                     "' does not exist: create it (useradd --system --no-create-home " + user +
-                    ") or name another unprivileged account");
+                    ") or name another unprivileged account (CARNET_TERMINAL_USER)");
   }
   if (pw.pw_uid == 0 || pw.pw_gid == 0) {
     return InvalidArgument("account '" + user + "' has uid or gid 0: it would keep root");
