@@ -157,10 +157,17 @@ stop_all() {
   local i
   for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do stop "${ORDER[$i]}"; done
 }
-# still_running: the processes the demo started that are still alive (none expected).
+# still_running: the processes the demo started that are still alive (none expected),
+# including the terminal's session keeper that `login` leaves behind (it must exit by itself
+# when its card leaves the reader: it gets up to 5 s).
 still_running() {
-  local pid
+  local pid keeper
   for pid in "${ALL_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && echo "$pid"; done
+  keeper=$(cat "$TERM_DIR/state/keeper.pid" 2>/dev/null || true)
+  if [[ $keeper =~ ^[0-9]+$ ]]; then
+    for _ in $(seq 50); do kill -0 "$keeper" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$keeper" 2>/dev/null && echo "keeper:$keeper"
+  fi
   return 0
 }
 

@@ -27,8 +27,8 @@ cards_at_counter() {
   expect "$GP_IDNAT ok Vitale ok" "$got" "the terminal checks both cards (CPS chain + CRL, Vitale CVC)"
   needs "carnet-terminal login" @terminal || return 0
   login gp 1234
-  detail "(pcscd powers an idle card off after 0.5 s and the CPS forgets its PIN: the terminal"
-  detail " asks for it again when needed, and each professional types it: --pin-stdin)"
+  detail "(each later command gets the PIN on --pin-stdin too, read only if the CPS lost it:"
+  detail " pcscd powers an idle card off within a second unless a client holds it)"
   done_ login
 }
 
