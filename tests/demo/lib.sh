@@ -82,12 +82,8 @@ needs() {
   done
 }
 
-# terminal_bin ARGS...: carnet-terminal. It makes itself non-dumpable (firmware/hardening),
-# and LeakSanitizer cannot suspend a non-dumpable process: in an ASan build it would hang at
-# exit. Its leak check is off here (ASan and UBSan stay on); the other programs keep theirs.
-terminal_bin() {
-  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$BIN/carnet-terminal" "$@"
-}
+# terminal_bin ARGS...: carnet-terminal (one place to run it from, for every step).
+terminal_bin() { "$BIN/carnet-terminal" "$@"; }
 
 # sanitizer_report FILE...: fails the story when a sanitizer reported in one of the files.
 sanitizer_report() {

@@ -172,7 +172,7 @@ patient_reads_traces() {
   python3 - "$PKI/index.json" "$WORK/portal.json" <<'PY' | while IFS= read -r line; do detail "$line"; done
 import json, sys
 index, answer = (json.load(open(f)) for f in sys.argv[1:3])
-names = {p["idnat"]: "Dr " + p["surname"].title() if p["profession"] != "21" else p["surname"].title()
+names = {p["idnat"]: ("pharm. " if p["profession"] == "21" else "Dr ") + p["surname"].title()
          for p in index["professionals"]}
 names.update({p["ins"]: "the patient" for p in index["vitale"]["patients"]})
 for t in answer["traces"]:
