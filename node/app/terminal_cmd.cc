@@ -33,9 +33,10 @@ constexpr char kRevokeUsage[] =
     "usage: carnet-node revoke-terminal --config FILE --id ID\n"
     "\n"
     "Revokes the active terminal ID: writes a new CRL of the terminal CA listing every revoked\n"
-    "certificate ([terminals] crl, PEM; first, so that the TLS layer refuses the terminal even\n"
-    "if what follows fails), then marks the registry record revoked. Its requests are refused\n"
-    "from then on. When [terminals] crl is not set the CRL goes to DATA_DIR/terminal-ca.crl.pem\n"
+    "certificate ([terminals] crl, PEM; first, so that a failure in between still leaves the\n"
+    "terminal on the CRL), then marks the registry record revoked, which node/authn refuses\n"
+    "(HTTP 401) from the server's next registry reload. When [terminals] crl is not set the CRL "
+    "goes to DATA_DIR/terminal-ca.crl.pem\n"
     "and the output says to set [terminals] crl to it.\n"
     "Exit 0 revoked, 1 failed (unknown or already revoked ID...), 2 usage error.\n";
 
@@ -152,8 +153,8 @@ int RunRevokeTerminal(Args args) {
   std::printf("revoked %s in %s; CRL written to %s\n", c.id.c_str(),
               c.config.terminals.registry.c_str(), ca->crl_path.c_str());
   if (c.config.terminals.crl.empty()) {
-    std::printf("set [terminals] crl = %s in %s so that serve refuses it at the TLS layer too\n",
-                ca->crl_path.c_str(), c.config.config_file.c_str());
+    std::printf("set [terminals] crl = %s in %s so that serve loads it\n", ca->crl_path.c_str(),
+                c.config.config_file.c_str());
   }
   return 0;
 }
