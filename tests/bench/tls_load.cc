@@ -56,6 +56,68 @@ Result<HandshakeRates> MeasureHandshakes(uint16_t port,
   return r;
 }
 
+namespace {
+
+// What the connection threads share.
+struct Shared {
+  Shared(uint16_t p, std::shared_ptr<const crypto::tls::TlsContext> c, int expected)
+      : port(p), client(std::move(c)), expected_status(expected) {}
+
+  const uint16_t port;
+  const std::shared_ptr<const crypto::tls::TlsContext> client;
+  const int expected_status;
+  std::mutex mu;  // guards latencies and first_failure
+  std::vector<double> latencies;
+  std::string first_failure;
+  std::atomic<size_t> ok{0}, failed{0}, reconnects{0};
+
+  void Fail(const std::string& why) {
+    ++failed;
+    std::lock_guard<std::mutex> lock(mu);
+    if (first_failure.empty()) first_failure = why;
+  }
+};
+
+// One connection's requests, in order; stops at the first transport error.
+void Drive(Shared& sh,
+           std::unique_ptr<TestClient>& conn,
+           size_t count,
+           const std::function<RequestSpec(size_t i)>& next) {
+  std::vector<double> mine;
+  mine.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const RequestSpec spec = next(i);
+    const auto s0 = Clock::now();
+    if (conn == nullptr) {  // the peer closed after the last answer: resume the session
+      auto reopened = Open(sh.port, sh.client);
+      if (!reopened.ok()) {
+        sh.Fail(reopened.status().ToString());
+        break;
+      }
+      conn = std::move(*reopened);
+      ++sh.reconnects;
+    }
+    auto r = conn->Request(spec.method, spec.target, spec.content_type,
+                           spec.body != nullptr ? *spec.body : "");
+    const double took = SecondsSince(s0);
+    if (!r.ok()) {
+      sh.Fail(r.status().ToString());
+      break;  // the connection is gone
+    }
+    if (r->closes()) conn.reset();
+    if (r->status != sh.expected_status) {
+      sh.Fail("HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 160));
+      continue;
+    }
+    ++sh.ok;
+    mine.push_back(took);
+  }
+  std::lock_guard<std::mutex> lock(sh.mu);
+  sh.latencies.insert(sh.latencies.end(), mine.begin(), mine.end());
+}
+
+}  // namespace
+
 LoadResult RunLoad(uint16_t port,
                    std::shared_ptr<const crypto::tls::TlsContext> client,
                    int connections,
@@ -63,7 +125,7 @@ LoadResult RunLoad(uint16_t port,
                    int expected_status,
                    const RequestSpec& warmup,
                    const std::function<RequestSpec(int connection, size_t i)>& next) {
-  LoadResult result;
+  Shared sh(port, client, expected_status);
   std::vector<std::unique_ptr<TestClient>> conns;
   Must(Open(port, client), "priming the TLS ticket").reset();
   for (int i = 0; i < connections; ++i) {
@@ -74,58 +136,22 @@ LoadResult RunLoad(uint16_t port,
     if (w->closes()) c.reset();  // reopened (resumed) by the first request
     conns.push_back(std::move(c));
   }
-  std::mutex mu;
-  std::vector<double> latencies;
-  std::atomic<size_t> ok{0}, failed{0}, reconnects{0};
-  auto t0 = Clock::now();
+  const auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int ci = 0; ci < connections; ++ci) {
     threads.emplace_back([&, ci] {
-      std::unique_ptr<TestClient>& conn = conns[static_cast<size_t>(ci)];
-      std::vector<double> mine;
-      mine.reserve(per_connection);
-      auto fail = [&](const std::string& why) {
-        ++failed;
-        std::lock_guard<std::mutex> lock(mu);
-        if (result.first_failure.empty()) result.first_failure = why;
-      };
-      for (size_t i = 0; i < per_connection; ++i) {
-        RequestSpec spec = next(ci, i);
-        auto s0 = Clock::now();
-        if (conn == nullptr) {  // the peer closed after the last answer: resume the session
-          auto reopened = Open(port, client);
-          if (!reopened.ok()) {
-            fail(reopened.status().ToString());
-            break;
-          }
-          conn = std::move(*reopened);
-          ++reconnects;
-        }
-        auto r = conn->Request(spec.method, spec.target, spec.content_type,
-                               spec.body != nullptr ? *spec.body : "");
-        double took = SecondsSince(s0);
-        if (!r.ok()) {
-          fail(r.status().ToString());
-          break;  // the connection is gone
-        }
-        if (r->closes()) conn.reset();
-        if (r->status != expected_status) {
-          fail("HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 160));
-          continue;
-        }
-        ++ok;
-        mine.push_back(took);
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      latencies.insert(latencies.end(), mine.begin(), mine.end());
+      Drive(sh, conns[static_cast<size_t>(ci)], per_connection,
+            [&next, ci](size_t i) { return next(ci, i); });
     });
   }
   for (auto& t : threads) t.join();
+  LoadResult result;
   result.seconds = SecondsSince(t0);
-  result.ok = ok.load();
-  result.failed = failed.load();
-  result.reconnects = reconnects.load();
-  result.latency = Summarize(std::move(latencies));
+  result.ok = sh.ok.load();
+  result.failed = sh.failed.load();
+  result.reconnects = sh.reconnects.load();
+  result.first_failure = sh.first_failure;
+  result.latency = Summarize(std::move(sh.latencies));
   return result;
 }
 
