@@ -35,9 +35,8 @@ constexpr char kRevokeUsage[] =
     "Revokes the active terminal ID: writes a new CRL of the terminal CA listing every revoked\n"
     "certificate ([terminals] crl, PEM; first, so that a failure in between still leaves the\n"
     "terminal on the CRL), then marks the registry record revoked, which node/authn refuses\n"
-    "(HTTP 401) from the server's next registry reload. When [terminals] crl is not set the CRL "
-    "goes to DATA_DIR/terminal-ca.crl.pem\n"
-    "and the output says to set [terminals] crl to it.\n"
+    "(HTTP 401) from the server's next registry reload. When [terminals] crl is not set, the\n"
+    "CRL goes to DATA_DIR/terminal-ca.crl.pem and the output says to set [terminals] crl to it.\n"
     "Exit 0 revoked, 1 failed (unknown or already revoked ID...), 2 usage error.\n";
 
 constexpr size_t kMaxCsrBytes = size_t{64} * 1024;
