@@ -115,6 +115,7 @@ TlsContext::Impl::Impl() {
   mbedtls_x509_crt_init(&own_chain);
   mbedtls_pk_init(&own_key);
   mbedtls_x509_crt_init(&anchors);
+  mbedtls_x509_crl_init(&anchor_crls);
   mbedtls_ssl_ticket_init(&tickets);
   mbedtls_ssl_config_init(&conf);
 }
@@ -123,6 +124,7 @@ TlsContext::Impl::~Impl() {
   mbedtls_ssl_config_free(&conf);
   mbedtls_ssl_ticket_free(&tickets);  // zeroizes the ticket keys
   mbedtls_x509_crt_free(&anchors);
+  mbedtls_x509_crl_free(&anchor_crls);
   mbedtls_pk_free(&own_key);  // zeroizes the private key
   mbedtls_x509_crt_free(&own_chain);
   mbedtls_ctr_drbg_free(&drbg);
@@ -144,7 +146,15 @@ Result<std::shared_ptr<TlsContext>> TlsContext::Server(const ServerOptions& opti
   CARNET_TRY(Init(*impl, MBEDTLS_SSL_IS_SERVER));
   CARNET_TRY(LoadOwn(*impl, options.chain_der, options.key));
   CARNET_TRY(ParseChain(options.client_ca_der, impl->anchors, "client CA"));
-  mbedtls_ssl_conf_ca_chain(&impl->conf, &impl->anchors, nullptr);
+  for (const Bytes& crl : options.client_crls) {
+    // mbedtls_x509_crl_parse takes DER, or PEM counted with a terminating NUL.
+    Bytes copy = crl;
+    if (copy.empty() || copy.front() != 0x30) copy.push_back(0);
+    int crl_ret = mbedtls_x509_crl_parse(&impl->anchor_crls, copy.data(), copy.size());
+    if (crl_ret != 0) return TlsError(crl_ret, "parsing a client CA revocation list");
+  }
+  mbedtls_ssl_conf_ca_chain(&impl->conf, &impl->anchors,
+                            options.client_crls.empty() ? nullptr : &impl->anchor_crls);
   if (options.ticket_key_lifetime_s == 0) {
     return InvalidArgument("ticket key lifetime must be at least one second");
   }

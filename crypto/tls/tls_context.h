@@ -37,6 +37,9 @@ struct ServerOptions {
   std::vector<Bytes> chain_der;      // the node's certificate first, then intermediates
   const PrivateKey* key = nullptr;   // its EC P-256 key; copied, need not outlive the call
   std::vector<Bytes> client_ca_der;  // anchors for client certificates (terminal CA, ...)
+  // Revocation lists (DER or PEM) of those anchors: a client whose certificate is listed fails
+  // the handshake. mbedTLS judges them at the system clock (an expired list refuses everyone).
+  std::vector<Bytes> client_crls;
   uint32_t ticket_key_lifetime_s = 86400;
 };
 

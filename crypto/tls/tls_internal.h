@@ -31,6 +31,7 @@ struct TlsContext::Impl {
   mbedtls_x509_crt own_chain;
   mbedtls_pk_context own_key;
   mbedtls_x509_crt anchors;
+  mbedtls_x509_crl anchor_crls;        // server: revocation lists of the client CAs (may be empty)
   mbedtls_ssl_ticket_context tickets;  // server only
   mbedtls_ssl_config conf;
 

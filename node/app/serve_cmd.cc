@@ -12,6 +12,7 @@
 #include "crypto/tls/tls_context.h"
 #include "node/app/commands.h"
 #include "node/config/config.h"
+#include "node/directory/atomic_file.h"
 #include "node/server/server.h"
 #include "node/service/node_context.h"
 #include "node/service/request_service.h"
@@ -93,6 +94,14 @@ Result<std::shared_ptr<const crypto::tls::TlsContext>> MakeTls(const config::Nod
   options.chain_der = *chain;
   options.key = &*key;
   options.client_ca_der = *cas;
+  if (!c.terminals.crl.empty()) {
+    // Revoked terminals are refused at the handshake too (node/authn refuses them per request
+    // from the registry). The list is read at start: a revocation made while serving reaches
+    // the TLS layer at the next restart, the registry check at once.
+    auto crl = ReadFileLimited(c.terminals.crl, 16u << 20);
+    if (!crl.ok()) return crl.status().Annotate("terminals.crl " + c.terminals.crl);
+    options.client_crls.emplace_back(crl->begin(), crl->end());
+  }
   if (c.tls.ticket_lifetime.count() > 0) {
     options.ticket_key_lifetime_s = static_cast<uint32_t>(
         std::chrono::duration_cast<std::chrono::seconds>(c.tls.ticket_lifetime).count());
