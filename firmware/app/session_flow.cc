@@ -7,6 +7,7 @@
 
 #include "firmware/app/commands.h"
 #include "firmware/cps/cps_card.h"
+#include "firmware/hardening/seccomp_filter.h"
 #include "hal/pin/pin_entry.h"
 
 namespace carnet::fw::app {
@@ -195,6 +196,16 @@ int SessionFlow::Act(session::ActionRequest request) {
         "the terminal is not enrolled: no device_cert in the configuration "
         "(carnet-terminal enroll, then carnet-node enroll-terminal)",
         kExitUsage);
+  }
+  // Start-up is over (cards connected, session resumed, configuration and keys read): from here
+  // on only the syscalls of firmware/hardening's allow-list work, for the signing, the TLS
+  // exchange with the node and the outbox. `login` never gets here: it forks the keeper.
+  static bool filtered = false;  // once per process: a command may act twice
+  if (!options_.login && !filtered) {
+    if (Status f = hardening::InstallSeccompFilter(); !f.ok()) {
+      return Fail("cannot install the system-call filter: " + f.message(), kExitFailure);
+    }
+    filtered = true;
   }
   runner_->Request(std::move(request));
   if (!runner_->error().empty()) return ExitForSessionError();

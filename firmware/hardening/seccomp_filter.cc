@@ -44,6 +44,8 @@ constexpr const char* kPlain[] = {
     "unlink", "unlinkat", "rename", "renameat", "renameat2", "link", "linkat", "access",
     "faccessat", "faccessat2", "getcwd", "readlink", "readlinkat", "getdents64", "flock",
     "dup", "dup2", "dup3", "umask",
+    // the session commands make their state and outbox folders on first use (0700)
+    "mkdir", "mkdirat", "fchmod",
     // SQLite gives a new journal/WAL file the database's owner when it runs as root
     // (development only: the terminal runs as its own account, where this is a no-op)
     "fchown", "fchown32",
