@@ -36,4 +36,7 @@ int RunTrace(Args args);
 // `carnet-node retention sweep --config FILE [--now T]` (retention_cmd.cc).
 int RunRetention(Args args);
 
+// `carnet-node notifications list|deliver --config FILE ...` (notifications_cmd.cc).
+int RunNotifications(Args args);
+
 }  // namespace carnet::node::app

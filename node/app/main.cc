@@ -30,6 +30,8 @@ constexpr Group kGroups[] = {
      carnet::node::app::RunTrace},
     {"retention", "destroy the keys of dossiers past their retention period",
      carnet::node::app::RunRetention},
+    {"notifications", "list the notifications to deliver, mark them delivered",
+     carnet::node::app::RunNotifications},
     {"policy", "explain a policy decision, print the habilitation matrix",
      carnet::node::app::RunPolicy},
 };

@@ -5,12 +5,13 @@ first answer; openssl s_client sees TLS 1.2 with an ECDHE-ECDSA AEAD suite and a
 without a certificate is refused; the trace log verifies.
 usage: flow_test.py carnet-node carnet-crypto carnet-reqgen"""
 import hashlib
+import json
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e import Node, check, main  # noqa: E402
+from e2e import Node, check, main, run  # noqa: E402
 
 GP = ("--professional", "general-practitioner")
 
@@ -97,6 +98,23 @@ def test(tools):
             check(action in export, "trace export lacks %s:\n%s" % (action, export))
         node.stop()
         node.trace_verify()
+
+        # The notifications the policy asked for: the GP's first access and the new document,
+        # pending until the operator marks them delivered (once).
+        nots = json.loads(run([node.t.node, "notifications", "list", "--config", node.conf,
+                               "--pending", "--json"]).stdout)
+        kinds = sorted(n["kind"] for n in nots)
+        check("new_document" in kinds and "first_access" in kinds, "notifications: %s" % nots)
+        check(all(n["ins"] and n["delivered_at"] is None for n in nots), "pending: %s" % nots)
+        first = nots[0]["id"]
+        run([node.t.node, "notifications", "deliver", "--config", node.conf, "--id", str(first)])
+        again = run([node.t.node, "notifications", "deliver", "--config", node.conf, "--id",
+                     str(first)], ok=(1,))
+        check("already delivered" in again.stderr, "second delivery: %s" % again.stderr)
+        left = json.loads(run([node.t.node, "notifications", "list", "--config", node.conf,
+                               "--pending", "--json"]).stdout)
+        check(len(left) == len(nots) - 1 and all(n["id"] != first for n in left),
+              "after delivery: %s" % left)
     finally:
         node.close()
 
