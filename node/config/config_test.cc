@@ -280,7 +280,7 @@ TEST(ConfigFiles, NamesEveryMissingFile) {
           "[trust]\nigc_roots = trust/root.pem\n[directory]\nfile = nodir/d.tsv\n");
   auto c = LoadConfig(n.dir + "/node.conf");
   CHECK_EQUAL(static_cast<int>(StatusCode::kNotFound), static_cast<int>(c.status().code()));
-  const std::string& m = c.status().message();
+  const std::string m = c.status().message();  // a copy: status() returns by value
   CHECK(m.find("[tls] cert " + n.dir + "/keys/node.crt.pem: does not exist") != std::string::npos);
   CHECK(m.find("[trace] log_key") != std::string::npos);
   CHECK(m.find("[trust] igc_roots " + n.dir + "/trust/root.pem") != std::string::npos);
