@@ -8,14 +8,14 @@
 #   6. clang-format check.
 # Ends with one line "N passed, N failed" summing the CTest counts of every stage.
 #
-# Options (environment): CARNET_FUZZ_SECONDS (default 20), CARNET_STAGES (default
+# Options (environment): CARNET_FUZZ_SECONDS (default 10; targets run one per core), CARNET_STAGES (default
 # "dev asan aarch64 fuzz format"), CARNET_JOBS (default: number of cores).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=${CARNET_STAGES:-"dev asan aarch64 fuzz format"}
 jobs=${CARNET_JOBS:-$(nproc)}
-fuzz_secs=${CARNET_FUZZ_SECONDS:-20}
+fuzz_secs=${CARNET_FUZZ_SECONDS:-10}
 passed=0
 failed=0
 start=$(date +%s)
