@@ -8,8 +8,8 @@
 #   6. clang-format check.
 # Ends with one line "N passed, N failed" summing the CTest counts of every stage.
 #
-# Options (environment): CARNET_FUZZ_SECONDS (default 10; targets run one per core), CARNET_STAGES (default
-# "dev asan aarch64 fuzz format"), CARNET_JOBS (default: number of cores).
+# Options (environment): CARNET_FUZZ_SECONDS (default 10; targets run one per core),
+# CARNET_STAGES (default "dev asan aarch64 fuzz format"), CARNET_JOBS (default: number of cores).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
