@@ -61,6 +61,13 @@ HttpRequestReader::Event HttpRequestReader::OnHeader() {
     // Only origin-form (RFC 9112 §3.2.1): no absolute-form proxy requests, no "*".
     return Fail(400, "request target is not an absolute path");
   }
+  if (header_.chunked) {
+    // Every client of the node (terminal, portal, curl --data-binary) sends Content-Length.
+    // Refusing chunked bodies removes a parser path from what a peer can reach, including a
+    // debug assertion of Beast 1.74's chunk-header parser that split input trips (found by
+    // http_request_fuzz; boostorg/beast#2861).
+    return Fail(411, "chunked request bodies are not accepted: send Content-Length");
+  }
   return Event::kHeaderReady;
 }
 
