@@ -1,11 +1,12 @@
-// The terminal's check of an e-CPS id_token, and e-CPS request signing. The claim checks mirror
-// node/authn/id_token.cc one for one (the node re-checks every one of them), plus the nonce,
-// which only the terminal can compare with what it sent.
+// The terminal's check of an e-CPS id_token, and e-CPS request signing. The claim checks are
+// those of node/authn/id_token.cc, shared through crypto/jose/claims.h (the node re-checks every
+// one of them), plus the nonce, which only the terminal can compare with what it sent.
 #include "firmware/ecps/id_token.h"
 
 #include <utility>
 
 #include "crypto/core/secret.h"
+#include "crypto/jose/claims.h"
 #include "crypto/jose/jws.h"
 #include "hal/base/json.h"
 
@@ -18,46 +19,23 @@ constexpr int kMaxClaimsDepth = 8;
 
 Status Refuse(std::string message) { return Unauthenticated("e-CPS id_token: " + message); }
 
-const std::string* StringClaim(const json::Value& claims, std::string_view name) {
-  const json::Value* v = claims.Find(name);
-  return v != nullptr && v->is(json::Kind::kString) ? &v->as_string() : nullptr;
-}
-
-// "aud" is a string or an array of strings (RFC 7519 §4.1.3). A token for another terminal
-// (or another relying party of the provider) replayed here is refused.
-bool AudienceIs(const json::Value& claims, const std::string& terminal_id) {
-  const json::Value* aud = claims.Find("aud");
-  if (aud == nullptr) return false;
-  if (aud->is(json::Kind::kString)) return aud->as_string() == terminal_id;
-  if (!aud->is(json::Kind::kArray)) return false;
-  for (const json::Value& a : aud->as_array()) {
-    if (a.is(json::Kind::kString) && a.as_string() == terminal_id) return true;
-  }
-  return false;
-}
-
-// exp / iat: integer seconds, bounded so that the millisecond products cannot overflow.
+// exp / iat (crypto/jose CheckTokenTimes), worded for the professional at the counter.
 Result<UnixMillis> CheckTimes(const json::Value& claims, UnixMillis now, int64_t leeway_ms) {
-  const json::Value* exp = claims.Find("exp");
-  const json::Value* iat = claims.Find("iat");
-  if (exp == nullptr || iat == nullptr || !exp->is(json::Kind::kInt) ||
-      !iat->is(json::Kind::kInt)) {
-    return Refuse("exp and iat must be integer seconds");
+  const crypto::jose::TokenTimes t = crypto::jose::CheckTokenTimes(claims, now, leeway_ms);
+  switch (t.outcome) {
+    case crypto::jose::TimesOutcome::kOk:
+      return t.expires_at;
+    case crypto::jose::TimesOutcome::kNotIntegers:
+      return Refuse("exp and iat must be integer seconds");
+    case crypto::jose::TimesOutcome::kOutOfRange:
+      return Refuse("exp/iat out of range or iat after exp");
+    case crypto::jose::TimesOutcome::kExpired:
+      return Refuse("expired " + std::to_string((now - t.expires_at) / 1000) +
+                    " s ago: the professional must authenticate again");
+    case crypto::jose::TimesOutcome::kFuture:
+      return Refuse("issued in the future: check the terminal's clock");
   }
-  const int64_t exp_s = exp->as_int();
-  const int64_t iat_s = iat->as_int();
-  const int64_t limit = int64_t{1} << 40;
-  if (exp_s < 0 || iat_s < 0 || exp_s > limit || iat_s > limit || iat_s > exp_s) {
-    return Refuse("exp/iat out of range or iat after exp");
-  }
-  if (now > exp_s * 1000 + leeway_ms) {
-    return Refuse("expired " + std::to_string((now - exp_s * 1000) / 1000) +
-                  " s ago: the professional must authenticate again");
-  }
-  if (iat_s * 1000 > now + leeway_ms) {
-    return Refuse("issued in the future: check the terminal's clock");
-  }
-  return exp_s * 1000;
+  return Refuse("exp/iat not checked");
 }
 
 // The provider whose pinned key verifies the token, or nullptr. The issuer is decided by the
@@ -83,22 +61,22 @@ Status CheckClaims(const json::Value& claims,
                    const Provider& provider,
                    const VerifyParams& params,
                    EcpsIdentity& out) {
-  const std::string* iss = StringClaim(claims, "iss");
+  const std::string* iss = crypto::jose::StringClaim(claims, "iss");
   if (iss == nullptr || *iss != provider.issuer) return Refuse("iss is not " + provider.issuer);
-  if (!AudienceIs(claims, params.terminal_id)) {
+  if (!crypto::jose::AudienceContains(claims, params.terminal_id)) {
     return Refuse("not issued for this terminal (" + params.terminal_id + ")");
   }
-  const std::string* nonce = StringClaim(claims, "nonce");
+  const std::string* nonce = crypto::jose::StringClaim(claims, "nonce");
   if (nonce == nullptr || nonce->empty()) return Refuse("no nonce (terminal challenge)");
   if (!NonceMatches(*nonce, params.nonce)) {
     return Refuse("nonce is not this terminal's challenge: start the login again");
   }
-  const std::string* acr = StringClaim(claims, "acr");
+  const std::string* acr = crypto::jose::StringClaim(claims, "acr");
   if (acr == nullptr || *acr != kRequiredAcr) {
     return Refuse(std::string("acr is not ") + kRequiredAcr + " (eIDAS substantial)");
   }
   CARNET_ASSIGN_OR_RETURN(out.expires_at, CheckTimes(claims, params.now, params.leeway.count()));
-  const std::string* sub = StringClaim(claims, "sub");
+  const std::string* sub = crypto::jose::StringClaim(claims, "sub");
   if (sub == nullptr || !protocol::IdNatShapeValid(*sub)) {
     return Refuse("sub is not an idNat (8 + RPPS)");
   }

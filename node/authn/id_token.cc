@@ -3,6 +3,7 @@
 // answer to this terminal's challenge.
 #include <vector>
 
+#include "crypto/jose/claims.h"
 #include "crypto/jose/jws.h"
 #include "hal/base/json.h"
 #include "node/authn/authenticator_internal.h"
@@ -12,44 +13,23 @@ namespace {
 
 constexpr size_t kMaxClaimsBytes = size_t{8} * 1024;
 
-const std::string* StringClaim(const json::Value& claims, std::string_view name) {
-  const json::Value* v = claims.Find(name);
-  return v != nullptr && v->is(json::Kind::kString) ? &v->as_string() : nullptr;
-}
-
-// "aud" is a string or an array of strings (RFC 7519 §4.1.3).
-bool AudienceIs(const json::Value& claims, const std::string& terminal_id) {
-  const json::Value* aud = claims.Find("aud");
-  if (aud == nullptr) return false;
-  if (aud->is(json::Kind::kString)) return aud->as_string() == terminal_id;
-  if (!aud->is(json::Kind::kArray)) return false;
-  for (const json::Value& a : aud->as_array()) {
-    if (a.is(json::Kind::kString) && a.as_string() == terminal_id) return true;
-  }
-  return false;
-}
-
+// exp / iat (crypto/jose CheckTokenTimes), as a typed rejection.
 std::optional<Rejection> CheckTimes(const json::Value& claims, UnixMillis now, int64_t leeway_ms) {
-  const json::Value* exp = claims.Find("exp");
-  const json::Value* iat = claims.Find("iat");
-  if (exp == nullptr || iat == nullptr || !exp->is(json::Kind::kInt) ||
-      !iat->is(json::Kind::kInt)) {
-    return Reject(RejectCode::kIdTokenExpired, "id_token: exp and iat must be integer seconds");
+  const crypto::jose::TokenTimes t = crypto::jose::CheckTokenTimes(claims, now, leeway_ms);
+  switch (t.outcome) {
+    case crypto::jose::TimesOutcome::kOk:
+      return std::nullopt;
+    case crypto::jose::TimesOutcome::kNotIntegers:
+      return Reject(RejectCode::kIdTokenExpired, "id_token: exp and iat must be integer seconds");
+    case crypto::jose::TimesOutcome::kOutOfRange:
+      return Reject(RejectCode::kIdTokenExpired, "id_token: exp/iat out of range or iat after exp");
+    case crypto::jose::TimesOutcome::kExpired:
+      return Reject(RejectCode::kIdTokenExpired,
+                    "id_token expired at " + FormatRfc3339(t.expires_at));
+    case crypto::jose::TimesOutcome::kFuture:
+      return Reject(RejectCode::kIdTokenExpired, "id_token issued in the future");
   }
-  const int64_t exp_s = exp->as_int();
-  const int64_t iat_s = iat->as_int();
-  const int64_t limit = int64_t{1} << 40;  // seconds; keeps the millisecond products in range
-  if (exp_s < 0 || iat_s < 0 || exp_s > limit || iat_s > limit || iat_s > exp_s) {
-    return Reject(RejectCode::kIdTokenExpired, "id_token: exp/iat out of range or iat after exp");
-  }
-  if (now > exp_s * 1000 + leeway_ms) {
-    return Reject(RejectCode::kIdTokenExpired,
-                  "id_token expired at " + FormatRfc3339(exp_s * 1000));
-  }
-  if (iat_s * 1000 > now + leeway_ms) {
-    return Reject(RejectCode::kIdTokenExpired, "id_token issued in the future");
-  }
-  return std::nullopt;
+  return Reject(RejectCode::kIdTokenExpired, "id_token: exp/iat not checked");
 }
 
 // The provider whose pinned key verifies the token, or nullptr. The issuer is decided by the
@@ -82,24 +62,24 @@ std::optional<Rejection> Authenticator::CheckIdToken(Context& ctx, UnixMillis no
   if (!claims.ok() || !claims->is(json::Kind::kObject)) {
     return Reject(RejectCode::kIdTokenInvalid, "id_token claims are not a JSON object");
   }
-  const std::string* iss = StringClaim(*claims, "iss");
+  const std::string* iss = crypto::jose::StringClaim(*claims, "iss");
   if (iss == nullptr || *iss != provider->issuer) {
     return Reject(RejectCode::kIdTokenIssuer, "id_token iss is not " + provider->issuer);
   }
-  if (!AudienceIs(*claims, ctx.record->id)) {
+  if (!crypto::jose::AudienceContains(*claims, ctx.record->id)) {
     return Reject(RejectCode::kIdTokenAudience,
                   "id_token was not issued for terminal " + ctx.record->id);
   }
-  const std::string* nonce = StringClaim(*claims, "nonce");
+  const std::string* nonce = crypto::jose::StringClaim(*claims, "nonce");
   if (nonce == nullptr || nonce->empty()) {
     return Reject(RejectCode::kIdTokenNonce, "id_token has no nonce (terminal challenge)");
   }
-  const std::string* acr = StringClaim(*claims, "acr");
+  const std::string* acr = crypto::jose::StringClaim(*claims, "acr");
   if (acr == nullptr || *acr != "eidas1") {
     return Reject(RejectCode::kIdTokenAcr, "id_token acr is not eidas1");
   }
   if (auto r = CheckTimes(*claims, now, options_.id_token_leeway.count())) return r;
-  const std::string* sub = StringClaim(*claims, "sub");
+  const std::string* sub = crypto::jose::StringClaim(*claims, "sub");
   if (sub == nullptr || *sub != request.actor.idnat) {
     return Reject(RejectCode::kIdTokenSubject, "id_token sub is not actor " + request.actor.idnat);
   }
