@@ -136,18 +136,14 @@ int RunNotifications(Args args) {
   if (sub == "list" && (a.Value("--id") != nullptr || a.Value("--now") != nullptr)) {
     return UsageError(kCmd, kUsage, "--id and --now belong to deliver");
   }
-  UnixMillis now = SystemClock::Instance().Now();
-  if (const std::string* t = a.Value("--now"); t != nullptr) {
-    auto parsed = ParseTimeArgument(*t);
-    if (!parsed.ok()) return UsageError(kCmd, kUsage, "--now: " + parsed.status().message());
-    now = *parsed;
-  }
+  auto now = NowOption(a);
+  if (!now.ok()) return UsageError(kCmd, kUsage, now.status().message());
   auto config = LoadOperatorConfig(*a.Value("--config"));
   if (!config.ok()) return Fail(kCmd, kExitFailed, config.status().message());
   auto opened = OpenNodeStore(*config);
   if (!opened.ok()) return Fail(kCmd, kExitFailed, opened.status().message());
   if (sub == "list") return List(*opened->store, a.Has("--pending"), a.Has("--json"));
-  return Deliver(*opened->store, *a.Value("--id"), now);
+  return Deliver(*opened->store, *a.Value("--id"), *now);
 }
 
 }  // namespace carnet::node::app

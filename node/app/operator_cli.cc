@@ -56,6 +56,14 @@ Result<config::NodeConfig> LoadOperatorConfig(const std::string& path) {
   return config::LoadConfig(path);
 }
 
+Result<UnixMillis> NowOption(const OperatorArgs& args) {
+  const std::string* t = args.Value("--now");
+  if (t == nullptr) return SystemClock::Instance().Now();
+  auto parsed = ParseTimeArgument(*t);
+  if (!parsed.ok()) return InvalidArgument("--now: " + parsed.status().message());
+  return parsed;
+}
+
 Result<UnixMillis> ParseTimeArgument(const std::string& text) {
   bool digits = !text.empty() && text.size() <= 18 &&
                 std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

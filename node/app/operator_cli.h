@@ -53,6 +53,9 @@ Result<config::NodeConfig> LoadOperatorConfig(const std::string& path);
 // T as RFC 3339 ("2036-01-01T00:00:00Z", "2036-01-01") or unix milliseconds ("2082758400000").
 Result<UnixMillis> ParseTimeArgument(const std::string& text);
 
+// `--now T` when given (ParseTimeArgument; the error names the option), else the system clock.
+Result<UnixMillis> NowOption(const OperatorArgs& args);
+
 // The node's database and trace log, for the commands that read or write them. The database
 // must already exist (created by the first `serve`): an operator command never creates an
 // empty one by mistake (a wrong data_dir would otherwise look like an empty log).

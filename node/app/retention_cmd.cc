@@ -77,18 +77,14 @@ int RunRetention(Args args) {
   if (!a.error.empty()) return UsageError(kCmd, kUsage, a.error);
   if (!a.positional.empty()) return UsageError(kCmd, kUsage, "unexpected " + a.positional[0]);
   if (a.Value("--config") == nullptr) return UsageError(kCmd, kUsage, "missing --config FILE");
-  UnixMillis now = SystemClock::Instance().Now();
-  if (const std::string* t = a.Value("--now"); t != nullptr) {
-    auto parsed = ParseTimeArgument(*t);
-    if (!parsed.ok()) return UsageError(kCmd, kUsage, "--now: " + parsed.status().message());
-    now = *parsed;
-  }
+  auto now = NowOption(a);
+  if (!now.ok()) return UsageError(kCmd, kUsage, now.status().message());
   auto config = LoadOperatorConfig(*a.Value("--config"));
   if (!config.ok()) return Fail(kCmd, kExitFailed, config.status().message());
   auto opened = OpenNodeStore(*config);
   if (!opened.ok()) return Fail(kCmd, kExitFailed, opened.status().message());
   retention::RetentionRules rules{.closed_years = config->retention.closed_years};
-  auto report = retention::Sweep(*opened->store, *opened->log, rules, now);
+  auto report = retention::Sweep(*opened->store, *opened->log, rules, *now);
   if (!report.ok()) return Fail(kCmd, kExitFailed, report.status().message());
   if (a.Has("--json")) {
     std::printf("%s\n", retention::ReportToJson(*report).c_str());
