@@ -48,7 +48,7 @@ expect() {
 }
 
 # not_yet WHY: the step needs a command that is not built yet. It is reported, the story
-# goes on, and run.sh exits non-zero at the end when CARNET_DEMO_STRICT=1.
+# goes on, and run.sh exits 3 at the end (unless CARNET_DEMO_STRICT=0).
 not_yet() {
   NOT_YET+=("step $STEP: $1")
   printf '      NOT YET: %s: this step cannot run\n' "$1"
